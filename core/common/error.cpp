@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "error.h"
+
+namespace layerscope {
+
+Error::Error(std::string message)
+    : Error(Where{}, std::move(message))
+{
+}
+
+Error::Error(Where where, std::string message)
+    : std::runtime_error(format(where, message))
+    , m_where(std::move(where))
+    , m_message(std::move(message))
+{
+}
+
+Error Error::withFile(const std::string& file) const
+{
+    if (!m_where.file.empty())
+        return *this;
+    Where where = m_where;
+    where.file = file;
+    return Error(std::move(where), m_message);
+}
+
+std::string Error::format(const Where& where, const std::string& message)
+{
+    std::string out;
+    if (!where.file.empty())
+        out += where.file + ": ";
+    if (where.entryIndex || !where.entryPath.empty()) {
+        out += "entry";
+        if (where.entryIndex)
+            out += " " + std::to_string(*where.entryIndex);
+        if (!where.entryPath.empty())
+            out += " \"" + where.entryPath + "\"";
+        out += where.offset ? " " : ": ";
+    }
+    if (where.offset)
+        out += "at byte " + std::to_string(*where.offset) + ": ";
+    return out + message;
+}
+
+} // namespace layerscope

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Small helpers shared by the test suites: where fixtures live, and reading/writing whole files.
+
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace testsupport {
+
+inline std::filesystem::path fixture(const std::string& name)
+{
+    return std::filesystem::path(LAYERSCOPE_FIXTURE_DIR) / name;
+}
+
+// ../shared next to the checkout; tests that use it skip when it is absent.
+inline std::filesystem::path shared(const std::string& name)
+{
+    return std::filesystem::path(LAYERSCOPE_SHARED_DIR) / name;
+}
+
+inline std::vector<uint8_t> readAll(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+inline void writeAll(const std::filesystem::path& path, const std::vector<uint8_t>& bytes)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+} // namespace testsupport
+
+#define SKIP_UNLESS_SHARED(path)                                                                                       \
+    if (!std::filesystem::exists(path))                                                                                \
+    QSKIP(qPrintable(QStringLiteral("shared data not present: %1").arg(QString::fromStdString((path).string()))))
