@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "index/treeindex.h"
+
+#include "common/casefold.h"
+
+#include <cstring>
+
+namespace layerscope::index {
+
+std::string_view TreeIndex::name(NodeId node) const
+{
+    const Node& n = m_nodes[node];
+    return std::string_view(m_names).substr(n.nameOffset, n.nameLength);
+}
+
+std::span<const NodeId> TreeIndex::children(NodeId node) const
+{
+    const Node& n = m_nodes[node];
+    return std::span<const NodeId>(m_children).subspan(n.firstChild, n.childCount);
+}
+
+std::string TreeIndex::path(NodeId node) const
+{
+    if (node == root())
+        return {};
+    std::vector<std::string_view> parts;
+    for (NodeId n = node; n != root() && n != InvalidNode; n = m_nodes[n].parent)
+        parts.push_back(name(n));
+    std::string out;
+    for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+        if (!out.empty())
+            out.push_back('/');
+        out.append(*it);
+    }
+    return out;
+}
+
+NodeId TreeIndex::find(std::string_view path) const
+{
+    if (m_nodes.empty())
+        return InvalidNode;
+    NodeId node = root();
+    while (!path.empty()) {
+        const size_t slash = path.find('/');
+        const std::string_view part = path.substr(0, slash);
+        path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+        if (part.empty())
+            continue;
+        // Children are sorted by their (folded) name, so a binary search finds the component.
+        const std::string key = m_caseInsensitive ? foldCase(part) : std::string(part);
+        const auto kids = children(node);
+        size_t lo = 0, hi = kids.size();
+        NodeId found = InvalidNode;
+        while (lo < hi) {
+            const size_t mid = (lo + hi) / 2;
+            const std::string_view childName = name(kids[mid]);
+            const int cmp = m_caseInsensitive ? foldCase(childName).compare(key) : childName.compare(key);
+            if (cmp == 0) {
+                found = kids[mid];
+                break;
+            }
+            if (cmp < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (found == InvalidNode)
+            return InvalidNode;
+        node = found;
+    }
+    return node;
+}
+
+const TreeIndex::Record* TreeIndex::record(NodeId node) const
+{
+    const uint32_t r = m_nodes[node].record;
+    return r == UINT32_MAX ? nullptr : &m_records[r];
+}
+
+namespace {
+
+uint32_t readLength(const std::string& blobs, uint32_t offset)
+{
+    uint32_t length = 0;
+    std::memcpy(&length, blobs.data() + offset, sizeof length);
+    return length;
+}
+
+} // namespace
+
+std::string_view TreeIndex::linkTarget(const Record& record) const
+{
+    if (record.linkTarget == UINT32_MAX)
+        return {};
+    return std::string_view(m_blobs).substr(record.linkTarget + 4, readLength(m_blobs, record.linkTarget));
+}
+
+std::vector<std::pair<std::string, std::string>> TreeIndex::xattrs(const Record& record) const
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    if (record.xattrs == UINT32_MAX)
+        return out;
+    uint32_t offset = record.xattrs;
+    const uint32_t count = readLength(m_blobs, offset);
+    offset += 4;
+    for (uint32_t i = 0; i < count; ++i) {
+        const uint32_t nameLength = readLength(m_blobs, offset);
+        std::string name = m_blobs.substr(offset + 4, nameLength);
+        offset += 4 + nameLength;
+        const uint32_t valueLength = readLength(m_blobs, offset);
+        std::string value = m_blobs.substr(offset + 4, valueLength);
+        offset += 4 + valueLength;
+        out.emplace_back(std::move(name), std::move(value));
+    }
+    return out;
+}
+
+wcow::WindowsEntry TreeIndex::entry(const Record& record) const
+{
+    wcow::WindowsEntry e;
+    e.path = path(record.node);
+    e.type = record.type;
+    e.size = record.size;
+    e.mode = record.mode;
+    if (record.has(Record::HasAttributes))
+        e.attributes = record.attributes;
+    e.sddl = std::string(sddl(record));
+    if (record.has(Record::HasCreated))
+        e.created = record.created;
+    e.modified = record.modified;
+    if (record.has(Record::HasAccessed))
+        e.accessed = record.accessed;
+    if (record.has(Record::HasChanged))
+        e.changed = record.changed;
+    e.linkTarget = std::string(linkTarget(record));
+    e.xattrs = xattrs(record);
+    if (record.type == wcow::EntryType::Stream) {
+        const size_t colon = e.path.rfind(':');
+        if (colon != std::string::npos)
+            e.streamName = e.path.substr(colon + 1);
+    }
+    e.tarIndex = record.tarIndex;
+    return e;
+}
+
+size_t TreeIndex::memoryBytes() const
+{
+    size_t bytes = m_nodes.capacity() * sizeof(Node) + m_children.capacity() * sizeof(NodeId)
+        + m_records.capacity() * sizeof(Record) + m_names.capacity() + m_blobs.capacity();
+    for (const auto& s : m_sddls)
+        bytes += s.capacity() + sizeof(s);
+    return bytes;
+}
+
+} // namespace layerscope::index

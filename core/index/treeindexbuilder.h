@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "index/treeindex.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace layerscope::index {
+
+// Builds a TreeIndex from entries arriving in tar order. Windows trees compare names case-insensitively (NTFS):
+// the first spelling seen is kept for display. Also used to build merged views, which need remove() for
+// whiteouts and replaced paths.
+class TreeIndexBuilder
+{
+public:
+    explicit TreeIndexBuilder(bool caseInsensitive);
+    ~TreeIndexBuilder();
+
+    // Adds or replaces the entry at entry.path; missing parents become implicit directories. Whiteout entries
+    // are stored as given (they are part of a layer); merging applies them through remove().
+    NodeId add(const wcow::WindowsEntry& entry, const std::optional<Sha256Digest>& sha256, uint16_t layer = 0);
+    // Copies a record of another index (used by merging, which keeps the lower layer's record as is).
+    NodeId addFrom(const TreeIndex& source, const TreeIndex::Record& record, std::string_view path);
+    // Removes a path and everything below it; returns whether anything was there.
+    bool remove(std::string_view path);
+    // Removes everything below a directory but keeps the directory (overlay opaque directories).
+    void removeChildren(std::string_view path);
+    bool contains(std::string_view path) const;
+    // Whether the path holds a directory or junction record (or is an implicit parent directory).
+    bool isDirectory(std::string_view path) const;
+
+    TreeIndex finish();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace layerscope::index
