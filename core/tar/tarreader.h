@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "tar/tarheader.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace layerscope::io {
+class ByteSource;
+}
+
+namespace layerscope::tar {
+
+// A streaming tar reader: ustar, old GNU, PAX (`x` and `g`) and GNU long names/links, base-256 numbers.
+//
+// Written by hand rather than over libarchive because libarchive 3.6 silently drops the MSWINDOWS.* PAX records
+// that Windows layers carry their metadata in (wcow-layer-format §1.5); we need every record verbatim and in order.
+//
+// The reader holds one entry's header and its extension records at a time, reads the source in big chunks and
+// hands out entry data either copied (readData) or as a view into its buffer (readDataChunk), so that hashing the
+// data of a large layer runs at memory speed.
+//
+// Bad input throws layerscope::Error naming the source, the logical entry index, its path when known and the byte
+// offset of the offending header. Oddities that lose nothing (missing or partial end-of-archive marker, bytes
+// after it) are collected in warnings() instead.
+class TarReader
+{
+public:
+    // Limits that keep a hostile archive from making us allocate without bound.
+    static constexpr uint64_t MaxExtendedHeaderSize = uint64_t(1) << 20; // PAX `x`/`g` payload, per entry
+    static constexpr size_t MaxPathLength = 32 * 1024; // path/linkpath from PAX or GNU L/K
+    static constexpr uint64_t MaxEntrySize = uint64_t(1) << 60;
+    static constexpr size_t DefaultBufferSize = size_t(1) << 20;
+
+    explicit TarReader(io::ByteSource& source, size_t bufferSize = DefaultBufferSize);
+    ~TarReader();
+    TarReader(const TarReader&) = delete;
+    TarReader& operator=(const TarReader&) = delete;
+
+    // Advances to the next logical entry, skipping whatever data of the previous one was not read. Returns false
+    // at the end of the archive (and keeps returning false). `out` is overwritten in place so that its strings
+    // and record vector keep their capacity across entries.
+    bool next(TarHeader& out);
+
+    // Copies up to `size` bytes of the current entry's data; returns 0 at the end of the entry's data.
+    size_t readData(void* buffer, size_t size);
+
+    // Returns the next piece of the current entry's data (at most `maxSize` bytes) as a view into the internal
+    // buffer, valid until the next call on this reader; an empty span at the end of the entry's data.
+    std::span<const uint8_t> readDataChunk(size_t maxSize = std::numeric_limits<size_t>::max());
+
+    // Bytes of the current entry's data not yet read.
+    uint64_t dataRemaining() const { return m_dataRemaining; }
+
+    // Every record of every `g` header seen so far, in stream order. They also apply to the entries that follow
+    // them (POSIX pax "Global extended header"), but are not copied into TarHeader::pax.
+    const std::vector<PaxRecord>& globalRecords() const { return m_globals; }
+
+    const std::vector<std::string>& warnings() const { return m_warnings; }
+
+    // Uncompressed bytes of the tar stream consumed so far.
+    uint64_t offset() const { return m_bufferOffset + m_pos; }
+
+    bool atEnd() const { return m_done; }
+    const std::string& name() const { return m_name; }
+
+private:
+    size_t available() const { return m_end - m_pos; }
+    size_t fill(size_t minimum);
+    size_t refillForData();
+    const uint8_t* readBlock(uint64_t headerOffset);
+    void readPayload(uint64_t size, uint64_t headerOffset, const char* what, std::string& out);
+    void finishEntry();
+    void handleEndOfArchive(uint64_t zeroBlockOffset);
+    void drainTrailingBytes();
+    void parsePaxRecords(const std::string& data, uint64_t headerOffset, std::vector<PaxRecord>& records,
+                         size_t& count);
+    void buildHeader(const uint8_t* block, uint64_t blockOffset, TarHeader& out, size_t paxCount, bool hasLongName,
+                     bool hasLongLink);
+    [[noreturn]] void fail(uint64_t offset, const std::string& message) const;
+    [[noreturn]] void failTruncated(uint64_t needed, const char* what) const;
+
+    io::ByteSource& m_source;
+    std::string m_name;
+    std::unique_ptr<uint8_t[]> m_buffer;
+    size_t m_capacity = 0;
+    size_t m_pos = 0;
+    size_t m_end = 0;
+    uint64_t m_bufferOffset = 0; // stream offset of m_buffer[0]
+    bool m_sourceEof = false;
+    bool m_done = false;
+
+    // The entry being read (or being assembled from extension headers): kept for error messages.
+    uint64_t m_nextIndex = 0;
+    uint64_t m_entryIndex = 0;
+    std::string m_entryPath;
+    uint64_t m_entryHeaderOffset = 0;
+    uint64_t m_entryDataSize = 0;
+    uint64_t m_dataRemaining = 0;
+    uint64_t m_padding = 0;
+
+    std::string m_payload; // reused for PAX and GNU long-name payloads
+    std::string m_longName;
+    std::string m_longLink;
+    uint64_t m_globalBytes = 0;
+    std::vector<PaxRecord> m_globals;
+    std::vector<std::string> m_warnings;
+};
+
+} // namespace layerscope::tar
