@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "index/treeindex.h"
 
-#include "common/casefold.h"
+#include "wcow/casefold.h"
 
 #include <cstring>
 
@@ -47,14 +47,14 @@ NodeId TreeIndex::find(std::string_view path) const
         if (part.empty())
             continue;
         // Children are sorted by their (folded) name, so a binary search finds the component.
-        const std::string key = m_caseInsensitive ? foldCase(part) : std::string(part);
+        const std::string key = m_caseInsensitive ? wcow::foldCase(part) : std::string(part);
         const auto kids = children(node);
         size_t lo = 0, hi = kids.size();
         NodeId found = InvalidNode;
         while (lo < hi) {
             const size_t mid = (lo + hi) / 2;
             const std::string_view childName = name(kids[mid]);
-            const int cmp = m_caseInsensitive ? foldCase(childName).compare(key) : childName.compare(key);
+            const int cmp = m_caseInsensitive ? wcow::foldCase(childName).compare(key) : childName.compare(key);
             if (cmp == 0) {
                 found = kids[mid];
                 break;

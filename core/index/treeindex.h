@@ -90,7 +90,7 @@ public:
 private:
     friend class TreeIndexBuilder;
 
-    std::vector<Node> m_nodes;
+    std::vector<Node> m_nodes {Node {}}; // node 0 is the root
     std::vector<NodeId> m_children;
     std::vector<Record> m_records;
     std::string m_names;

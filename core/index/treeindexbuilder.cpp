@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "index/treeindexbuilder.h"
 
-#include "common/casefold.h"
+#include "wcow/casefold.h"
 
 #include <algorithm>
 #include <cstring>
@@ -39,6 +39,7 @@ struct Arena
 struct TreeIndexBuilder::Impl
 {
     bool caseInsensitive = false;
+    bool keepCaseVariants = false;
     std::vector<BuildNode> nodes {BuildNode {}};
     std::vector<TreeIndex::Record> records;
     std::unordered_map<std::string, NodeId> byKey; // folded full path -> node
@@ -46,7 +47,7 @@ struct TreeIndexBuilder::Impl
     std::vector<std::string> sddls {std::string()};
     Arena blobs;
 
-    std::string key(std::string_view path) const { return caseInsensitive ? foldCase(path) : std::string(path); }
+    std::string key(std::string_view path) const { return caseInsensitive ? wcow::foldCase(path) : std::string(path); }
 
     NodeId nodeFor(std::string_view path)
     {
@@ -63,19 +64,22 @@ struct TreeIndexBuilder::Impl
                 continue;
             if (!prefixKey.empty())
                 prefixKey.push_back('/');
-            prefixKey += caseInsensitive ? foldCase(part) : std::string(part);
+            prefixKey += caseInsensitive ? wcow::foldCase(part) : std::string(part);
             auto it = byKey.find(prefixKey);
-            if (it != byKey.end()) {
+            const bool leaf = start > path.size();
+            if (it != byKey.end() && !(leaf && keepCaseVariants && nodes[it->second].name != part)) {
                 node = it->second;
                 continue;
             }
+            const bool variant = it != byKey.end();
             const auto id = NodeId(nodes.size());
             BuildNode child;
             child.parent = node;
             child.name = std::string(part);
             nodes.push_back(std::move(child));
             nodes[node].children.push_back(id);
-            byKey.emplace(prefixKey, id);
+            if (!variant)
+                byKey.emplace(prefixKey, id);
             node = id;
         }
         return node;
@@ -118,10 +122,11 @@ struct TreeIndexBuilder::Impl
     }
 };
 
-TreeIndexBuilder::TreeIndexBuilder(bool caseInsensitive)
+TreeIndexBuilder::TreeIndexBuilder(bool caseInsensitive, bool keepCaseVariants)
     : m_impl(std::make_unique<Impl>())
 {
     m_impl->caseInsensitive = caseInsensitive;
+    m_impl->keepCaseVariants = keepCaseVariants;
 }
 
 TreeIndexBuilder::~TreeIndexBuilder() = default;
@@ -274,7 +279,7 @@ TreeIndex TreeIndexBuilder::finish()
         sorted.clear();
         for (NodeId c : bn.children)
             if (b.nodes[c].alive)
-                sorted.emplace_back(b.caseInsensitive ? foldCase(b.nodes[c].name) : b.nodes[c].name, c);
+                sorted.emplace_back(b.caseInsensitive ? wcow::foldCase(b.nodes[c].name) : b.nodes[c].name, c);
         std::sort(sorted.begin(), sorted.end());
         TreeIndex::Node& n = index.m_nodes[newId[old]];
         n.firstChild = uint32_t(index.m_children.size());

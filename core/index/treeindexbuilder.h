@@ -16,7 +16,10 @@ namespace layerscope::index {
 class TreeIndexBuilder
 {
 public:
-    explicit TreeIndexBuilder(bool caseInsensitive);
+    // keepCaseVariants: in a case-insensitive tree, an entry whose name differs from an earlier one only in case
+    // gets a node of its own instead of replacing it. A single layer's listing then shows both tar entries (the
+    // layout checker reports the clash); merged views leave it off, since there the later name wins.
+    explicit TreeIndexBuilder(bool caseInsensitive, bool keepCaseVariants = false);
     ~TreeIndexBuilder();
 
     // Adds or replaces the entry at entry.path; missing parents become implicit directories. Whiteout entries

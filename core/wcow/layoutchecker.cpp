@@ -82,12 +82,19 @@ void LayoutChecker::add(const WindowsEntry& entry)
     if (!parent.empty()) {
         auto it = m_seen.find(parent);
         if (it == m_seen.end()) {
-            if (m_reportedParents.insert(parent).second)
-                note(Scope::Windows, Severity::Error, path,
+            if (m_reportedParents.insert(parent).second) {
+                note(Scope::Base, Severity::Error, path,
                      "parent directory \"" + std::string(parentPath(path))
                          + "\" has not appeared earlier in the layer: importers create each entry relative to the "
                            "layer root with create-new semantics and never create missing parents (\"path not "
                            "found (0x3)\")");
+                // A delta is applied over its parents, which may hold the directory; Windows' own exports still
+                // list every parent, so its absence is worth a note.
+                note(Scope::Delta, Severity::Warning, path,
+                     "parent directory \"" + std::string(parentPath(path))
+                         + "\" is not in this layer: it must come from a parent layer, or the import fails with "
+                           "\"path not found (0x3)\"");
+            }
         } else if (it->second.type != EntryType::Directory && m_reportedParents.insert(parent).second) {
             note(Scope::Windows, Severity::Error, path,
                  "parent \"" + it->second.path + "\" is a " + entryTypeName(it->second.type)

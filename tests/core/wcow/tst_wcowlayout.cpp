@@ -176,11 +176,15 @@ private slots:
             << plus(minimalDelta(), {whiteout("Hives/.wh.Sam_Delta")}) << Layout::WindowsDelta << Severity::Error
             << "Hives/.wh.Sam_Delta"
             << "invalid tombstone";
-        QTest::newRow("missing parent directory")
+        QTest::newRow("missing parent directory in a base")
+            << plus(minimalBase(), {file("Files/Program Files/app/app.exe")}) << Layout::WindowsBase << Severity::Error
+            << "Files/Program Files/app/app.exe"
+            << "never create missing parents";
+        QTest::newRow("missing parent directory in a delta")
             << std::vector<WindowsEntry> {dir("Files"), dir("Files/Windows"),
                                           file("Files/Windows/System32/notepad.exe")}
-            << Layout::WindowsDelta << Severity::Error << "Files/Windows/System32/notepad.exe"
-            << "path not found (0x3)";
+            << Layout::WindowsDelta << Severity::Warning << "Files/Windows/System32/notepad.exe"
+            << "must come from a parent layer";
         QTest::newRow("parent is a file") << plus(minimalDelta(), {file("Files/app/app.exe/inner")})
                                           << Layout::WindowsDelta << Severity::Error << "Files/app/app.exe/inner"
                                           << "not a directory";

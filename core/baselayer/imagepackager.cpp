@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "baselayer/imagepackager.h"
+
+#include "common/error.h"
+#include "common/sha256.h"
+#include "io/atomicfile.h"
+#include "io/filesource.h"
+#include "io/gzipsink.h"
+#include "io/hashingsink.h"
+#include "io/zstdsink.h"
+#include "tar/tarwriter.h"
+#include "wcow/paxtime.h"
+
+#include <nlohmann/json.hpp>
+
+#include <random>
+
+namespace layerscope::baselayer {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+const char* formatName(OutputFormat format)
+{
+    switch (format) {
+    case OutputFormat::Tar:
+        return "tar";
+    case OutputFormat::TarGz:
+        return "tar.gz";
+    case OutputFormat::TarZst:
+        return "tar.zst";
+    case OutputFormat::Oci:
+        return "oci";
+    case OutputFormat::DockerArchive:
+        return "docker-archive";
+    }
+    return "tar";
+}
+
+std::optional<OutputFormat> parseFormat(std::string_view name)
+{
+    for (auto f :
+         {OutputFormat::Tar, OutputFormat::TarGz, OutputFormat::TarZst, OutputFormat::Oci, OutputFormat::DockerArchive})
+        if (name == formatName(f))
+            return f;
+    if (name == "tgz")
+        return OutputFormat::TarGz;
+    return std::nullopt;
+}
+
+std::optional<OutputFormat> formatFromExtension(const fs::path& output)
+{
+    const std::string name = output.filename().string();
+    if (name.ends_with(".tar.gz") || name.ends_with(".tgz"))
+        return OutputFormat::TarGz;
+    if (name.ends_with(".tar.zst"))
+        return OutputFormat::TarZst;
+    if (name.ends_with(".tar"))
+        return OutputFormat::Tar;
+    return std::nullopt;
+}
+
+namespace {
+
+constexpr std::string_view OciManifestType = "application/vnd.oci.image.manifest.v1+json";
+constexpr std::string_view OciConfigType = "application/vnd.oci.image.config.v1+json";
+constexpr std::string_view OciIndexType = "application/vnd.oci.image.index.v1+json";
+
+std::string hexOf(const std::string& digest)
+{
+    return digest.substr(digest.find(':') + 1);
+}
+
+std::string randomSuffix()
+{
+    std::random_device device;
+    char buffer[9];
+    std::snprintf(buffer, sizeof buffer, "%08x", device());
+    return buffer;
+}
+
+struct WrittenLayer
+{
+    std::string digest;
+    std::string diffId;
+    uint64_t size = 0;
+};
+
+// Streams the tar through an optional compressor into `sink`, hashing before (diff_id) and after (digest).
+WrittenLayer writeLayer(const std::function<void(io::ByteSink&)>& writeTar, io::ByteSink& sink, OutputFormat format)
+{
+    io::HashingSink stored(sink);
+    std::unique_ptr<io::ByteSink> compressor;
+    if (format == OutputFormat::TarGz || format == OutputFormat::Oci)
+        compressor = std::make_unique<io::GzipSink>(stored);
+    else if (format == OutputFormat::TarZst)
+        compressor = std::make_unique<io::ZstdSink>(stored);
+    io::HashingSink uncompressed(compressor ? *compressor : static_cast<io::ByteSink&>(stored));
+    writeTar(uncompressed);
+    uncompressed.finish();
+    return {toDigestString(stored.digest()), toDigestString(uncompressed.digest()), stored.size()};
+}
+
+json imageConfig(const PackageOptions& options, const std::string& diffId)
+{
+    const std::string created = wcow::formatRfc3339(options.created);
+    json config = {{"architecture", options.architecture},
+                   {"os", "windows"},
+                   {"created", created},
+                   {"config", json::object()},
+                   {"rootfs", {{"type", "layers"}, {"diff_ids", json::array({diffId})}}},
+                   {"history", json::array({{{"created", created}, {"created_by", options.createdBy}}})}};
+    if (!options.osVersion.empty())
+        config["os.version"] = options.osVersion;
+    return config;
+}
+
+json platform(const PackageOptions& options)
+{
+    json p = {{"architecture", options.architecture}, {"os", "windows"}};
+    if (!options.osVersion.empty())
+        p["os.version"] = options.osVersion;
+    return p;
+}
+
+std::string commitBytes(const fs::path& path, const std::string& bytes)
+{
+    io::AtomicFile file(path, {.overwrite = true});
+    file.write(bytes.data(), bytes.size());
+    file.commit();
+    return toDigestString(Sha256::of(bytes));
+}
+
+// Writes the OCI image layout into a hidden sibling folder, then renames it into place in one step.
+PackageResult writeOciLayout(const std::function<void(io::ByteSink&)>& writeTar, const fs::path& output,
+                             const PackageOptions& options)
+{
+    const fs::path staging = output.parent_path() / ("." + output.filename().string() + ".tmp-" + randomSuffix());
+    struct Cleanup
+    {
+        fs::path path;
+        ~Cleanup()
+        {
+            std::error_code ec;
+            if (!path.empty())
+                fs::remove_all(path, ec);
+        }
+    } cleanup {staging};
+    const fs::path blobs = staging / "blobs" / "sha256";
+    fs::create_directories(blobs);
+
+    PackageResult result;
+    uint64_t layerSize = 0;
+    {
+        io::AtomicFile layerFile(staging / "layer.partial");
+        const WrittenLayer layer = writeLayer(writeTar, layerFile, OutputFormat::Oci);
+        layerFile.commit();
+        fs::rename(staging / "layer.partial", blobs / hexOf(layer.digest));
+        result.digest = layer.digest;
+        result.diffId = layer.diffId;
+        layerSize = layer.size;
+    }
+    const std::string config = imageConfig(options, result.diffId).dump();
+    result.configDigest = commitBytes(blobs / hexOf(toDigestString(Sha256::of(config))), config);
+    const json manifest
+        = {{"schemaVersion", 2},
+           {"mediaType", OciManifestType},
+           {"config", {{"mediaType", OciConfigType}, {"digest", result.configDigest}, {"size", config.size()}}},
+           {"layers",
+            json::array({{{"mediaType", "application/vnd.oci.image.layer.v1.tar+gzip"},
+                          {"digest", result.digest},
+                          {"size", layerSize}}})}};
+    const std::string manifestBytes = manifest.dump();
+    result.manifestDigest = commitBytes(blobs / hexOf(toDigestString(Sha256::of(manifestBytes))), manifestBytes);
+    json descriptor = {{"mediaType", OciManifestType},
+                       {"digest", result.manifestDigest},
+                       {"size", manifestBytes.size()},
+                       {"platform", platform(options)}};
+    if (!options.tag.empty()) {
+        // skopeo and containerd look images up in a layout by this annotation ("oci:DIR:TAG").
+        const size_t colon = options.tag.rfind(':');
+        const bool hasTag = colon != std::string::npos && options.tag.find('/', colon) == std::string::npos;
+        descriptor["annotations"]
+            = {{"org.opencontainers.image.ref.name", hasTag ? options.tag.substr(colon + 1) : options.tag}};
+    }
+    const json index = {{"schemaVersion", 2}, {"mediaType", OciIndexType}, {"manifests", json::array({descriptor})}};
+    commitBytes(staging / "index.json", index.dump());
+    commitBytes(staging / "oci-layout", json {{"imageLayoutVersion", "1.0.0"}}.dump());
+
+    // Publish: an existing output (only with overwrite) is moved aside first, removed only once the new one is in.
+    fs::path previous;
+    if (fs::exists(output)) {
+        if (!options.overwrite)
+            throw Error({output.string(), {}, {}, {}}, "already exists (use --force to overwrite)");
+        previous = output.parent_path() / ("." + output.filename().string() + ".old-" + randomSuffix());
+        fs::rename(output, previous);
+    }
+    fs::rename(staging, output);
+    cleanup.path = previous;
+    result.output = output;
+    result.format = OutputFormat::Oci;
+    return result;
+}
+
+void addMember(tar::TarWriter& writer, const std::string& name, const std::string& bytes, int64_t mtime)
+{
+    tar::TarHeader header;
+    header.path = name;
+    header.mode = 0644;
+    header.size = bytes.size();
+    header.mtime = mtime;
+    writer.add(header);
+    writer.writeData(bytes.data(), bytes.size());
+}
+
+// The `docker save` layout that every `docker load` understands (wcow-layer-format §4, legacy form):
+// <config-hex>.json, <layer-id>/layer.tar (+ VERSION, json), manifest.json and, when tagged, repositories.
+PackageResult writeDockerArchive(const std::function<void(io::ByteSink&)>& writeTar, const fs::path& output,
+                                 const PackageOptions& options)
+{
+    io::AtomicFile archive(output, {.overwrite = options.overwrite});
+    // The layer goes into the archive as a member whose size its header must state first, so it is staged in a
+    // temporary file (never committed, hence removed on every path out of here).
+    io::AtomicFile staged(output.parent_path() / ("." + output.filename().string() + ".layer.tar"),
+                          {.overwrite = true});
+    const WrittenLayer layer = writeLayer(writeTar, staged, OutputFormat::Tar);
+
+    PackageResult result;
+    result.digest = layer.digest;
+    result.diffId = layer.diffId;
+    const std::string layerId = hexOf(layer.diffId);
+    const int64_t mtime = options.created.seconds;
+    const std::string config = imageConfig(options, layer.diffId).dump();
+    result.configDigest = toDigestString(Sha256::of(config));
+    const std::string configName = hexOf(result.configDigest) + ".json";
+
+    tar::TarWriter writer(archive);
+    tar::TarHeader dir;
+    dir.path = layerId;
+    dir.type = tar::typeflag::Directory;
+    dir.mode = 0755;
+    dir.mtime = mtime;
+    writer.add(dir);
+    addMember(writer, layerId + "/VERSION", "1.0", mtime);
+    addMember(writer, layerId + "/json",
+              json {{"id", layerId}, {"created", wcow::formatRfc3339(options.created)}, {"os", "windows"}}.dump(),
+              mtime);
+    tar::TarHeader layerHeader;
+    layerHeader.path = layerId + "/layer.tar";
+    layerHeader.mode = 0644;
+    layerHeader.size = layer.size;
+    layerHeader.mtime = mtime;
+    writer.add(layerHeader);
+    io::FileSource stagedSource(staged.temporaryPath());
+    std::vector<uint8_t> buffer(size_t(1) << 20);
+    for (size_t n; (n = stagedSource.read(buffer.data(), buffer.size())) > 0;)
+        writer.writeData(buffer.data(), n);
+    addMember(writer, configName, config, mtime);
+    json entry = {{"Config", configName}, {"Layers", json::array({layerId + "/layer.tar"})}};
+    entry["RepoTags"] = options.tag.empty() ? json(nullptr) : json::array({options.tag});
+    const std::string manifest = json::array({entry}).dump();
+    result.manifestDigest = toDigestString(Sha256::of(manifest));
+    addMember(writer, "manifest.json", manifest, mtime);
+    if (!options.tag.empty()) {
+        const size_t colon = options.tag.rfind(':');
+        const bool hasTag = colon != std::string::npos && options.tag.find('/', colon) == std::string::npos;
+        const std::string name = hasTag ? options.tag.substr(0, colon) : options.tag;
+        const std::string tag = hasTag ? options.tag.substr(colon + 1) : "latest";
+        addMember(writer, "repositories", json {{name, {{tag, layerId}}}}.dump(), mtime);
+    }
+    writer.finish();
+    archive.finish();
+    archive.commit();
+    result.output = output;
+    result.format = OutputFormat::DockerArchive;
+    return result;
+}
+
+} // namespace
+
+PackageResult packageLayer(const std::function<void(io::ByteSink&)>& writeTar, const fs::path& output,
+                           const PackageOptions& options)
+{
+    if (options.format == OutputFormat::Oci) {
+        if (fs::exists(output) && !options.overwrite)
+            throw Error({output.string(), {}, {}, {}}, "already exists (use --force to overwrite)");
+        return writeOciLayout(writeTar, output, options);
+    }
+    if (options.format == OutputFormat::DockerArchive)
+        return writeDockerArchive(writeTar, output, options);
+
+    io::AtomicFile file(output, {.overwrite = options.overwrite});
+    const WrittenLayer layer = writeLayer(writeTar, file, options.format);
+    file.commit();
+    PackageResult result;
+    result.output = output;
+    result.format = options.format;
+    result.digest = layer.digest;
+    result.diffId = layer.diffId;
+    return result;
+}
+
+} // namespace layerscope::baselayer

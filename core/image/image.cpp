@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "image/image.h"
+
+namespace layerscope::image {
+
+const char* sourceKindName(SourceKind kind)
+{
+    switch (kind) {
+    case SourceKind::OciLayout:
+        return "oci-layout";
+    case SourceKind::OciArchive:
+        return "oci-archive";
+    case SourceKind::DockerArchive:
+        return "docker-archive";
+    case SourceKind::Layer:
+        return "layer";
+    case SourceKind::LayerFolder:
+        return "layer-folder";
+    case SourceKind::Folder:
+        return "folder";
+    }
+    return "unknown";
+}
+
+std::string PlatformInfo::text() const
+{
+    std::string out = os + '/' + architecture;
+    if (!variant.empty())
+        out += '/' + variant;
+    if (!osVersion.empty())
+        out += ':' + osVersion;
+    return out;
+}
+
+bool Image::isWindows() const
+{
+    return os == "windows";
+}
+
+} // namespace layerscope::image

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "image/jsondocument.h"
+
+#include "common/error.h"
+
+namespace layerscope::image {
+
+using nlohmann::json;
+
+JsonDocument::JsonDocument(std::span<const uint8_t> bytes, std::string file)
+    : m_file(std::move(file))
+{
+    try {
+        m_root = json::parse(bytes.begin(), bytes.end());
+    } catch (const json::parse_error& e) {
+        std::string what = e.what();
+        // nlohmann prefixes "[json.exception.parse_error.101] "; the rest reads well on its own.
+        const size_t bracket = what.find("] ");
+        if (bracket != std::string::npos)
+            what = what.substr(bracket + 2);
+        throw Error({m_file, {}, {}, e.byte > 0 ? e.byte - 1 : 0}, "malformed JSON: " + what);
+    }
+}
+
+void JsonDocument::fail(const std::string& jsonPath, const std::string& message) const
+{
+    throw Error({m_file, {}, {}, {}}, jsonPath + ": " + message);
+}
+
+namespace {
+
+const char* typeName(const json& value)
+{
+    return value.type_name();
+}
+
+} // namespace
+
+const json& JsonDocument::object(const json& value, const std::string& jsonPath) const
+{
+    if (!value.is_object())
+        fail(jsonPath, std::string("expected an object, found ") + typeName(value));
+    return value;
+}
+
+const json& JsonDocument::array(const json& value, const std::string& jsonPath) const
+{
+    if (!value.is_array())
+        fail(jsonPath, std::string("expected an array, found ") + typeName(value));
+    return value;
+}
+
+std::string JsonDocument::string(const json& value, const std::string& jsonPath) const
+{
+    if (!value.is_string())
+        fail(jsonPath, std::string("expected a string, found ") + typeName(value));
+    return value.get<std::string>();
+}
+
+uint64_t JsonDocument::unsignedNumber(const json& value, const std::string& jsonPath) const
+{
+    if (!value.is_number_unsigned() && !(value.is_number_integer() && value.get<int64_t>() >= 0))
+        fail(jsonPath, std::string("expected a non-negative integer, found ") + typeName(value));
+    return value.get<uint64_t>();
+}
+
+const json& JsonDocument::member(const json& object, const std::string& objectPath, const char* key) const
+{
+    this->object(object, objectPath);
+    const auto it = object.find(key);
+    if (it == object.end())
+        fail(memberPath(objectPath, key), "missing");
+    return *it;
+}
+
+const json* JsonDocument::optionalMember(const json& object, const char* key) const
+{
+    if (!object.is_object())
+        return nullptr;
+    const auto it = object.find(key);
+    if (it == object.end() || it->is_null())
+        return nullptr;
+    return &*it;
+}
+
+std::string JsonDocument::requiredString(const json& object, const std::string& objectPath, const char* key) const
+{
+    return string(member(object, objectPath, key), memberPath(objectPath, key));
+}
+
+std::optional<std::string> JsonDocument::optionalString(const json& object, const std::string& objectPath,
+                                                        const char* key) const
+{
+    const json* value = optionalMember(object, key);
+    if (!value)
+        return std::nullopt;
+    return string(*value, memberPath(objectPath, key));
+}
+
+std::vector<std::string> JsonDocument::optionalStrings(const json& object, const std::string& objectPath,
+                                                       const char* key) const
+{
+    std::vector<std::string> out;
+    const json* value = optionalMember(object, key);
+    if (!value)
+        return out;
+    const std::string path = memberPath(objectPath, key);
+    array(*value, path);
+    for (size_t i = 0; i < value->size(); ++i)
+        out.push_back(string((*value)[i], elementPath(path, i)));
+    return out;
+}
+
+std::string JsonDocument::memberPath(const std::string& objectPath, const char* key)
+{
+    std::string k = key;
+    const bool plain = k.find_first_of(".[]\" ") == std::string::npos && !k.empty();
+    return plain ? objectPath + '.' + k : objectPath + "[\"" + k + "\"]";
+}
+
+std::string JsonDocument::elementPath(const std::string& arrayPath, size_t index)
+{
+    return arrayPath + '[' + std::to_string(index) + ']';
+}
+
+} // namespace layerscope::image

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "image/treespec.h"
+
+#include "common/error.h"
+#include "image/imageanalysis.h"
+#include "image/imagesource.h"
+#include "image/sourcedetector.h"
+#include "index/folderscan.h"
+#include "index/layerscan.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace layerscope::image {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool pathExists(const std::string& spec)
+{
+    std::error_code ec;
+    return fs::exists(fs::u8path(spec), ec);
+}
+
+bool allDigits(const std::string& s)
+{
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Which layer "sha256:…" (digest or diff_id, or a unique prefix of at least 12 hex digits) names.
+size_t findLayer(const Image& image, const std::string& selector, const std::string& spec)
+{
+    constexpr size_t MinPrefix = 7 + 12;
+    std::vector<size_t> matches;
+    for (const LayerRef& layer : image.layers) {
+        auto hit = [&](const std::string& id) {
+            return !id.empty() && (id == selector || (selector.size() >= MinPrefix && id.starts_with(selector)));
+        };
+        if (hit(layer.digest) || hit(layer.diffId))
+            matches.push_back(layer.index);
+    }
+    if (matches.empty())
+        throw Error({spec, {}, {}, {}}, "no layer has digest or diff_id " + selector);
+    if (matches.size() > 1 && !std::all_of(matches.begin(), matches.end(), [&](size_t m) { return m == matches[0]; }))
+        throw Error({spec, {}, {}, {}}, selector + " matches several layers; give more digits");
+    return matches.front();
+}
+
+ResolvedTree fromScan(const std::string& label, index::LayerScan scan)
+{
+    ResolvedTree out;
+    out.label = label;
+    out.digest = scan.digest;
+    out.windows = scan.index.caseInsensitive() || scan.layout != wcow::Layout::Linux;
+    out.tree = std::move(scan.index);
+    return out;
+}
+
+} // namespace
+
+ResolvedTree resolveTree(const std::string& spec, Progress& progress)
+{
+    return resolveTree(spec, TreeSpecOptions(), progress);
+}
+
+ResolvedTree resolveTree(const std::string& spec, const TreeSpecOptions& options, Progress& progress)
+{
+    std::string sourcePath = spec;
+    std::string selector;
+    if (!pathExists(spec)) {
+        const size_t at = spec.rfind('@');
+        if (at == std::string::npos || at == 0)
+            throw Error({spec, {}, {}, {}}, "no such file or folder");
+        sourcePath = spec.substr(0, at);
+        selector = spec.substr(at + 1);
+        if (!allDigits(selector) && !selector.starts_with("sha256:"))
+            throw Error({spec, {}, {}, {}},
+                        "no such file or folder (and \"@" + selector
+                            + "\" is neither a layer number nor a sha256: digest)");
+    }
+    const fs::path path = fs::u8path(sourcePath);
+
+    index::ScanOptions scanOptions;
+    scanOptions.hashFiles = options.hashFiles;
+    scanOptions.progress = &progress;
+
+    if (selector.empty()) {
+        // Plain folders are not image sources; they are compared as if they were a layer's Files/.
+        if (detectSource(path).kind == SourceKind::Folder) {
+            index::FolderScanOptions folderOptions;
+            folderOptions.prefix = "Files";
+            folderOptions.hashFiles = options.hashFiles;
+            folderOptions.progress = &progress;
+            ResolvedTree out;
+            out.label = spec;
+            out.windows = true;
+            out.tree = index::scanFolder(path, folderOptions);
+            return out;
+        }
+    }
+
+    OpenOptions openOptions;
+    openOptions.platform = options.platform;
+    openOptions.progress = &progress;
+    auto source = ImageSource::open(path, openOptions);
+    const Image& image = source->image();
+
+    if (selector.empty()) {
+        switch (source->kind()) {
+        case SourceKind::Layer:
+            return fromScan(spec, source->scanLayer(0, scanOptions));
+        case SourceKind::LayerFolder: {
+            // The folder itself is the top layer: its own files, not the merged chain.
+            const size_t top = image.layers.size() - 1;
+            ResolvedTree out = fromScan(spec, source->scanLayer(top, scanOptions));
+            out.windows = true;
+            return out;
+        }
+        default: {
+            ResolvedTree out;
+            out.label = spec;
+            out.tree = mergedView(*source, options.hashFiles, progress);
+            out.windows = image.isWindows() || out.tree.caseInsensitive();
+            out.digest = image.chainIds.empty() ? std::string() : image.chainIds.back();
+            return out;
+        }
+        }
+    }
+
+    size_t n = 0;
+    if (allDigits(selector)) {
+        if (selector.size() > 6 || std::stoul(selector) >= image.layers.size())
+            throw Error({spec, {}, {}, {}},
+                        "no layer " + selector + ": the image has " + std::to_string(image.layers.size())
+                            + " layers (0 is the base)");
+        n = std::stoul(selector);
+    } else {
+        n = findLayer(image, selector, spec);
+    }
+    index::LayerScan scan = source->scanLayer(n, scanOptions);
+    for (const std::string& problem : source->identityProblems(n, scan))
+        throw Error({source->layerName(n), {}, {}, {}}, problem);
+    const LayerRef& layer = image.layers[n];
+    ResolvedTree out = fromScan(spec, std::move(scan));
+    if (!layer.digest.empty())
+        out.digest = layer.digest;
+    else if (!layer.diffId.empty())
+        out.digest = layer.diffId;
+    out.windows = out.windows || image.isWindows();
+    return out;
+}
+
+} // namespace layerscope::image

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "common/progress.h"
+#include "index/treeindex.h"
+
+#include <string>
+
+namespace layerscope::image {
+
+// One side of a comparison: a tree plus what to call it.
+struct ResolvedTree
+{
+    std::string label; // what the user typed, or a clearer name ("image.tar@2 (sha256:…)")
+    std::string digest; // layer digest (or diff_id when that is all there is); for a merged view the top chain ID;
+                        // empty for folders
+    bool windows = false; // names compare case-insensitively (NTFS)
+    index::TreeIndex tree;
+};
+
+struct TreeSpecOptions
+{
+    std::string platform; // "os/arch[:os.version]" for multi-platform image indexes; empty = windows/amd64
+    bool hashFiles = true; // sha256 of every file (the diff needs it to see content changes)
+};
+
+// Turns a command-line tree specification into a tree:
+//   LAYER_BLOB              a layer tar (.tar, .tar.gz, .tar.zst, ... by content)
+//   SOURCE@N                layer N (0 = base) of an image source or of a layer-folder chain
+//   SOURCE@sha256:HEX       the layer whose digest or diff_id is that (a unique prefix of 12+ hex digits works)
+//   SOURCE                  an image source (OCI layout folder or tar, docker archive): the merged view
+//   LAYER_FOLDER            an on-disk Windows layer folder: its Files/, Hives/ and UtilityVM/Files/ as one tree
+//   FOLDER                  any other folder: its contents under a "Files/" prefix, so they line up with layer tars
+// A path that exists is taken whole even if it contains '@'. Throws layerscope::Error for unreadable sources,
+// unknown layer numbers or digests.
+ResolvedTree resolveTree(const std::string& spec, Progress& progress = Progress::none());
+ResolvedTree resolveTree(const std::string& spec, const TreeSpecOptions& options,
+                         Progress& progress = Progress::none());
+
+} // namespace layerscope::image

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "index/entrydata.h"
+
+#include "common/error.h"
+#include "io/bytesink.h"
+#include "io/decompressingsource.h"
+#include "io/filesource.h"
+#include "tar/tarreader.h"
+#include "wcow/casefold.h"
+#include "wcow/entrydecoder.h"
+
+#include <algorithm>
+
+namespace layerscope::index {
+
+namespace {
+
+// Stops the copy once `limit` bytes have been kept; the copy loop checks full() between chunks.
+class LimitedSink final : public io::ByteSink
+{
+public:
+    explicit LimitedSink(uint64_t limit)
+        : m_limit(limit)
+    { }
+    void write(const void* data, size_t size) override
+    {
+        const size_t n = size_t(std::min<uint64_t>(size, m_limit - m_bytes.size()));
+        const auto* bytes = static_cast<const uint8_t*>(data);
+        m_bytes.insert(m_bytes.end(), bytes, bytes + n);
+    }
+    void finish() override { }
+    bool full() const { return m_bytes.size() >= m_limit; }
+    std::vector<uint8_t> take() { return std::move(m_bytes); }
+
+private:
+    uint64_t m_limit;
+    std::vector<uint8_t> m_bytes;
+};
+
+uint64_t copy(std::unique_ptr<io::ByteSource> stored, const EntrySelector& entry, io::ByteSink& sink,
+              Progress& progress, const LimitedSink* limit)
+{
+    const std::string name = stored->name();
+    auto stream = io::openDecompressed(std::move(stored));
+    tar::TarReader reader(*stream);
+    tar::TarHeader header;
+    const auto* wantedIndex = std::get_if<uint64_t>(&entry);
+    const std::string wantedPath
+        = wantedIndex ? std::string() : wcow::foldCase(wcow::normalizePath(std::get<std::string>(entry)));
+    while (reader.next(header)) {
+        if ((header.index & 0xFF) == 0) {
+            progress.checkCancelled();
+            progress.advance(stream->storedPosition(), stream->storedSize());
+        }
+        const bool match = wantedIndex ? header.index == *wantedIndex
+                                       : wcow::foldCase(wcow::normalizePath(header.path)) == wantedPath;
+        if (!match)
+            continue;
+        const bool hasData = header.type == tar::typeflag::Regular || header.type == tar::typeflag::RegularOld
+            || header.type == tar::typeflag::Contiguous;
+        if (!hasData)
+            throw Error({name, header.index, header.path, header.headerOffset}, "entry has no file data to read");
+        uint64_t copied = 0;
+        for (;;) {
+            const auto chunk = reader.readDataChunk();
+            if (chunk.empty())
+                break;
+            sink.write(chunk.data(), chunk.size());
+            copied += chunk.size();
+            if (limit && limit->full())
+                break;
+            progress.checkCancelled();
+        }
+        return copied;
+    }
+    const std::string what = wantedIndex ? "no entry number " + std::to_string(*wantedIndex)
+                                         : "no entry \"" + std::get<std::string>(entry) + "\"";
+    throw Error({name, {}, {}, {}}, what + " in this layer");
+}
+
+} // namespace
+
+uint64_t copyEntryData(std::unique_ptr<io::ByteSource> stored, const EntrySelector& entry, io::ByteSink& sink,
+                       Progress& progress)
+{
+    return copy(std::move(stored), entry, sink, progress, nullptr);
+}
+
+uint64_t copyEntryData(const std::filesystem::path& layer, const EntrySelector& entry, io::ByteSink& sink,
+                       Progress& progress)
+{
+    return copy(std::make_unique<io::FileSource>(layer), entry, sink, progress, nullptr);
+}
+
+std::vector<uint8_t> readEntryData(const std::filesystem::path& layer, const EntrySelector& entry, uint64_t maxBytes,
+                                   Progress& progress)
+{
+    LimitedSink sink(maxBytes);
+    copy(std::make_unique<io::FileSource>(layer), entry, sink, progress, &sink);
+    return sink.take();
+}
+
+} // namespace layerscope::index

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "common/progress.h"
+#include "io/bytesource.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace layerscope::io {
+class ByteSink;
+}
+
+namespace layerscope::index {
+
+// Which entry of a layer to read: its position in the tar (what TreeIndex records carry as tarIndex), or its
+// path (the first entry with that path, compared case-insensitively as NTFS does, after normalising "./").
+using EntrySelector = std::variant<uint64_t, std::string>;
+
+// Streams the data of one entry of a layer blob (any compression) into `sink`, stopping as soon as the entry has
+// been copied. Throws layerscope::Error naming the layer when the entry does not exist or has no data.
+// Returns the number of bytes copied.
+uint64_t copyEntryData(std::unique_ptr<io::ByteSource> stored, const EntrySelector& entry, io::ByteSink& sink,
+                       Progress& progress = Progress::none());
+uint64_t copyEntryData(const std::filesystem::path& layer, const EntrySelector& entry, io::ByteSink& sink,
+                       Progress& progress = Progress::none());
+
+// The first `maxBytes` bytes of an entry (previews, hives): reading stops there.
+std::vector<uint8_t> readEntryData(const std::filesystem::path& layer, const EntrySelector& entry, uint64_t maxBytes,
+                                   Progress& progress = Progress::none());
+
+} // namespace layerscope::index

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "report/inspectreport.h"
+
+#include "report/entryjson.h"
+#include "wcow/fileattributes.h"
+#include "wcow/paxtime.h"
+
+#include <cstdio>
+
+namespace layerscope::report {
+
+using nlohmann::json;
+
+json inspectToJson(const index::LayerScan& scan, const InspectOptions& options)
+{
+    json out = json::object();
+    out["path"] = scan.source;
+    out["compression"] = io::compressionName(scan.compression);
+    out["digest"] = scan.digest;
+    out["diffId"] = scan.diffId;
+    out["storedSize"] = scan.storedSize;
+    out["uncompressedSize"] = scan.uncompressedSize;
+    out["layout"] = wcow::layoutName(scan.layout);
+    out["counts"] = countsToJson(scan.counts);
+    out["totalBytes"] = scan.totalBytes;
+    out["problems"] = problemsToJson(scan.problems);
+    out["warnings"] = scan.warnings;
+    if (options.entries) {
+        json entries = json::array();
+        for (const auto& record : scan.index.records())
+            entries.push_back(entryToJson(scan.index, record));
+        out["entries"] = std::move(entries);
+    }
+    return out;
+}
+
+namespace {
+
+char typeLetter(wcow::EntryType type)
+{
+    switch (type) {
+    case wcow::EntryType::File:
+        return '-';
+    case wcow::EntryType::Directory:
+        return 'd';
+    case wcow::EntryType::Symlink:
+        return 'l';
+    case wcow::EntryType::Junction:
+        return 'j';
+    case wcow::EntryType::Hardlink:
+        return 'h';
+    case wcow::EntryType::Whiteout:
+        return 'w';
+    case wcow::EntryType::Stream:
+        return 's';
+    case wcow::EntryType::Other:
+        return '?';
+    }
+    return '?';
+}
+
+} // namespace
+
+std::string inspectToText(const index::LayerScan& scan, const InspectOptions& options)
+{
+    const auto& c = scan.counts;
+    std::string out;
+    auto line = [&out](const char* label, const std::string& value) {
+        char buffer[32];
+        std::snprintf(buffer, sizeof buffer, "  %-12s ", label);
+        out += buffer + value + '\n';
+    };
+    out += scan.source + '\n';
+    line("layout", wcow::layoutName(scan.layout));
+    line("compression", io::compressionName(scan.compression));
+    line("digest", scan.digest);
+    line("diff_id", scan.diffId);
+    line("size",
+         std::to_string(scan.storedSize) + " bytes stored, " + std::to_string(scan.uncompressedSize) + " uncompressed, "
+             + std::to_string(scan.totalBytes) + " of file data");
+    line("entries",
+         std::to_string(c.entries) + " (" + std::to_string(c.files) + " files, " + std::to_string(c.directories)
+             + " directories, " + std::to_string(c.symlinks) + " symlinks, " + std::to_string(c.junctions)
+             + " junctions, " + std::to_string(c.hardlinks) + " hard links, " + std::to_string(c.whiteouts)
+             + " whiteouts, " + std::to_string(c.streams) + " streams)");
+    for (const auto& w : scan.warnings)
+        out += "  warning: " + w + '\n';
+    size_t errors = 0;
+    for (const auto& p : scan.problems)
+        errors += p.severity == wcow::Problem::Severity::Error;
+    if (scan.problems.empty()) {
+        out += "  no problems found\n";
+    } else {
+        out += "problems (" + std::to_string(errors) + " errors, " + std::to_string(scan.problems.size() - errors)
+            + " warnings):\n";
+        for (const auto& p : scan.problems)
+            out += std::string(p.severity == wcow::Problem::Severity::Error ? "  error    " : "  warning  ")
+                + (p.path.empty() ? "" : p.path + ": ") + p.message + '\n';
+    }
+    if (options.entries) {
+        out += "entries:\n";
+        char buffer[64];
+        for (const auto& record : scan.index.records()) {
+            const std::string attributes = record.has(index::TreeIndex::Record::HasAttributes)
+                ? wcow::attributeLetters(record.attributes)
+                : std::string("-");
+            std::snprintf(buffer, sizeof buffer, "  %c %-6s %12llu  ", typeLetter(record.type), attributes.c_str(),
+                          static_cast<unsigned long long>(record.size));
+            out += buffer + wcow::formatRfc3339(record.modified) + "  " + scan.index.path(record.node);
+            const std::string_view target = scan.index.linkTarget(record);
+            if (!target.empty())
+                out += " -> " + std::string(target);
+            out += '\n';
+        }
+    }
+    return out;
+}
+
+} // namespace layerscope::report
