@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+// layerscope-cli chain, tree, verify (and inspect given an image source), run as a user would: exit codes and the
+// JSON contract of issue 3.
+#include "cli/clirun.h"
+#include "testsupport.h"
+
+#include <nlohmann/json.hpp>
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+using Run = testsupport::CliRun;
+using testsupport::cli;
+
+QString images(const std::string& name)
+{
+    return QString::fromStdString(testsupport::fixture("images/" + name).string());
+}
+
+const json& expected()
+{
+    static const json truth = [] {
+        const auto bytes = testsupport::readAll(testsupport::fixture("images/expected.json"));
+        return json::parse(bytes.begin(), bytes.end());
+    }();
+    return truth;
+}
+
+QString topLayerFolder()
+{
+    return images(expected().at("windowsfilter").at("top").get<std::string>());
+}
+
+} // namespace
+
+class TestImageCli : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void chainJsonFollowsContract_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("oci-layout") << "oci-layout"
+                                    << "oci-layout";
+        QTest::newRow("oci-archive") << "oci-archive.tar"
+                                     << "oci-archive";
+        QTest::newRow("docker-legacy") << "docker-legacy.tar"
+                                       << "docker-archive";
+        QTest::newRow("docker-oci") << "docker-oci.tar"
+                                    << "docker-archive";
+    }
+    void chainJsonFollowsContract()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, kind);
+        const Run run = cli({"chain", "--json", images(name.toStdString())});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        const json out = run.parsed();
+        const json& truth = expected().at(name.toStdString());
+        QCOMPARE(out["kind"].get<std::string>(), kind.toStdString());
+        QCOMPARE(out["source"].get<std::string>(), images(name.toStdString()).toStdString());
+        QCOMPARE(out["os"], json("windows"));
+        QCOMPARE(out["osVersion"], json("10.0.20348.2113"));
+        QCOMPARE(out["architecture"], json("amd64"));
+        QCOMPARE(out["osFeatures"], json::array({"win32k"}));
+        QCOMPARE(out["chainIds"], truth["chainIds"]);
+        QCOMPARE(out["layers"].size(), size_t(2));
+        for (size_t i = 0; i < 2; ++i) {
+            const json& l = out["layers"][i];
+            for (const char* key : {"index", "digest", "diffId", "mediaType", "size", "uncompressedSize", "foreign",
+                                    "present", "urls", "layout", "createdBy", "counts"})
+                QVERIFY2(l.contains(key), key);
+            QCOMPARE(l["index"], json(i));
+            QCOMPARE(l["digest"], truth["digests"][i]);
+            QCOMPARE(l["diffId"], truth["diffIds"][i]);
+            QCOMPARE(l["present"], json(true));
+            QVERIFY(l["counts"]["entries"].get<uint64_t>() > 0);
+        }
+        QCOMPARE(out["layers"][0]["layout"], json("windows-base"));
+        QCOMPARE(out["layers"][1]["layout"], json("windows-delta"));
+        QCOMPARE(out["layers"][1]["createdBy"], json("cmd /S /C copy layer1 C:\\app"));
+    }
+
+    void chainTextSummarises()
+    {
+        const Run run = cli({"chain", images("oci-layout")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.find("layers (base first):") != std::string::npos);
+        QVERIFY(run.out.find("windows-delta") != std::string::npos);
+    }
+
+    void chainListsPlatformsAndHonoursPlatform()
+    {
+        Run run = cli({"chain", "--json", images("oci-multiplatform")});
+        QCOMPARE(run.exitCode, 0);
+        json out = run.parsed();
+        QCOMPARE(out["platforms"].size(), size_t(2));
+        QCOMPARE(out["os"], json("windows"));
+        run = cli({"chain", "--json", "--platform", "linux/amd64", images("oci-multiplatform")});
+        QCOMPARE(run.exitCode, 0);
+        out = run.parsed();
+        QCOMPARE(out["os"], json("linux"));
+        QCOMPARE(out["layers"][0]["layout"], json("linux"));
+        run = cli({"chain", "--platform", "plan9/mips", images("oci-multiplatform")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(run.err.find("windows/amd64") != std::string::npos);
+    }
+
+    void chainShowsForeignLayer()
+    {
+        const Run run = cli({"chain", "--json", images("oci-foreign")});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        const json l = run.parsed()["layers"][0];
+        QCOMPARE(l["foreign"], json(true));
+        QCOMPARE(l["present"], json(false));
+        QCOMPARE(l["urls"][0], expected()["oci-foreign"]["foreignUrl"]);
+    }
+
+    void chainOfLayerFolders()
+    {
+        const Run run = cli({"chain", "--json", topLayerFolder()});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        const json out = run.parsed();
+        QCOMPARE(out["kind"], json("layer-folder"));
+        QCOMPARE(out["layers"].size(), size_t(3));
+        QCOMPARE(out["layers"][0]["disks"].size(), size_t(2));
+        QCOMPARE(out["layers"][0]["disks"][1]["type"], json("differencing"));
+        QCOMPARE(out["layers"][0]["disks"][1]["parentPath"], json(".\\blank-base.vhdx"));
+        QVERIFY(out["notes"].dump().find("sibling folder") != std::string::npos);
+    }
+
+    void treeMergedCarriesLayer()
+    {
+        const Run run = cli({"tree", "--json", "--path", "Files/NewDir", images("oci-layout")});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        const json out = run.parsed();
+        QCOMPARE(out["view"], json("merged"));
+        const json& entries = out["entries"];
+        QCOMPARE(entries.size(), size_t(3)); // NewDir, a.txt, b.bin
+        QCOMPARE(entries[0]["path"], json("Files/NewDir"));
+        for (const json& e : entries) {
+            QCOMPARE(e["layer"], json(1));
+            for (const char* key : {"path", "type", "size", "mode", "attributes", "sddl", "modified", "linkTarget"})
+                QVERIFY2(e.contains(key), key);
+        }
+        QCOMPARE(entries[1]["sha256"].get<std::string>().size(), size_t(64));
+    }
+
+    void treeOfOneLayer()
+    {
+        const Run run = cli({"tree", "--json", "--layer", "1", images("docker-oci.tar")});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        const json out = run.parsed();
+        QCOMPARE(out["view"], json("layer"));
+        bool sawWhiteout = false;
+        for (const json& e : out["entries"]) {
+            QVERIFY(!e.contains("layer"));
+            sawWhiteout = sawWhiteout || e["type"] == "whiteout";
+        }
+        QVERIFY(sawWhiteout); // one layer shows its whiteouts; the merged view applies them
+        QCOMPARE(cli({"tree", "--layer", "5", images("docker-oci.tar")}).exitCode, 2);
+        QCOMPARE(cli({"tree", "--layer", "0", "--merged", images("docker-oci.tar")}).exitCode, 2);
+    }
+
+    void treeTextOfLayerFolders()
+    {
+        const Run run = cli({"tree", topLayerFolder()});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        QVERIFY(run.out.find("Files/top.txt") != std::string::npos);
+        QVERIFY(run.out.find("L1") != std::string::npos); // data.bin from the middle layer
+    }
+
+    void verifyExitCodes_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("good oci layout") << "oci-layout" << 0 << "verified";
+        QTest::newRow("good docker archive") << "docker-legacy.tar" << 0 << "verified";
+        QTest::newRow("foreign layer absent") << "oci-foreign" << 0 << "foreign";
+        QTest::newRow("layer folders") << expected()["windowsfilter"]["top"].get<std::string>().c_str() << 0
+                                       << "verified";
+        QTest::newRow("digest mismatch") << "bad/digest-mismatch" << 1 << "digest mismatch";
+        QTest::newRow("diff_id mismatch") << "bad/diffid-mismatch" << 1 << "diff_id mismatch";
+        QTest::newRow("missing blob") << "bad/missing-blob" << 1 << "missing";
+        QTest::newRow("broken vhdx") << ("bad/vhdx-broken/" + std::string(64, 'd')).c_str() << 1 << "sandbox.vhdx";
+        QTest::newRow("malformed json") << "bad/malformed-json" << 2 << "malformed JSON";
+        QTest::newRow("path escape") << "bad/docker-escape" << 2 << "..";
+        QTest::newRow("cycle") << ("bad/layerchain-cycle/" + std::string(64, 'a')).c_str() << 2 << "cycle";
+        QTest::newRow("unknown media type") << "bad/unknown-mediatype" << 2 << "unknown layer media type";
+    }
+    void verifyExitCodes()
+    {
+        QFETCH(QString, name);
+        QFETCH(int, exitCode);
+        QFETCH(QString, mentions);
+        const Run run = cli({"verify", images(name.toStdString())});
+        QVERIFY2(run.exitCode == exitCode, (run.out + run.err).c_str());
+        QVERIFY2((run.out + run.err).find(mentions.toStdString()) != std::string::npos, (run.out + run.err).c_str());
+    }
+
+    void verifyJsonListsProblems()
+    {
+        const Run run = cli({"verify", "--json", images("bad/digest-mismatch")});
+        QCOMPARE(run.exitCode, 1);
+        const json out = run.parsed();
+        QCOMPARE(out["ok"], json(false));
+        QCOMPARE(out["problems"][0]["layer"], json(1));
+        QCOMPARE(out["problems"][0]["severity"], json("error"));
+    }
+
+    void inspectDelegatesForImages()
+    {
+        Run run = cli({"inspect", "--json", images("docker-legacy.tar")});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        QCOMPARE(run.parsed()["kind"], json("docker-archive"));
+        run = cli({"inspect", "--json", QString::fromStdString(testsupport::fixture("base.tar.gz").string())});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(!run.parsed().contains("kind")); // a single layer keeps inspect's own report
+    }
+
+    void unreadableSourceIsExitTwo()
+    {
+        QCOMPARE(cli({"chain", images("does-not-exist")}).exitCode, 2);
+        QCOMPARE(cli({"verify", images("oci-layout/blobs")}).exitCode, 2); // a plain folder is no image
+        QCOMPARE(cli({"chain"}).exitCode, 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestImageCli)
+#include "tst_imagecli.moc"
