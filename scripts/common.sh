@@ -11,7 +11,7 @@ LAYERSCOPE_PACKAGES=(
     qt6-base-dev qt6-base-dev-tools libgl-dev
     libarchive-dev libssl-dev libzstd-dev zlib1g-dev libisal-dev nlohmann-json3-dev
     python3 python3-hivex libhivex-bin libregf-utils skopeo libarchive-tools isal zstd xz-utils bzip2
-    xvfb xauth clang-format
+    libqt6svg6 xvfb xauth clang-format
 )
 
 install_packages() {

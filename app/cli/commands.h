@@ -14,6 +14,7 @@ int runChain(const QStringList& args);
 int runTree(const QStringList& args);
 int runVerify(const QStringList& args);
 int runDiff(const QStringList& args);
+int runScratch(const QStringList& args);
 
 // Prints the chain summary of an image source (`chain`, and `inspect` given something other than one layer).
 int printChain(const std::string& source, bool json, const std::string& platform);

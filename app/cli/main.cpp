@@ -24,6 +24,7 @@ constexpr Command commands[] = {
     {"verify", runVerify, "check every digest, size, diff_id and layout rule of an image source"},
     {"hive", runHive, "validate and dump a registry hive file, or one inside a layer"},
     {"make-base", runMakeBase, "create an empty (or folder-based) Windows base layer, OCI layout or docker archive"},
+    {"scratch", runScratch, "prepare, inspect, commit or discard a writable scratch layer over a chain"},
 };
 
 void printUsage()

@@ -1,11 +1,64 @@
 // SPDX-License-Identifier: Apache-2.0
+// layerscope: the desktop face. Argument handling only; everything else lives in layerscope_ui.
+#include "mainwindow.h"
+
 #include <QApplication>
-#include <QMainWindow>
+#include <QCommandLineParser>
 
 int main(int argc, char** argv)
 {
+    // Fractional scale factors (150 %) as the desktop asks, instead of rounding them.
+    QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     QApplication app(argc, argv);
-    QMainWindow window;
+    QApplication::setOrganizationName(QStringLiteral("LayerScope"));
+    QApplication::setApplicationName(QStringLiteral("LayerScope"));
+    QApplication::setApplicationVersion(QStringLiteral(LAYERSCOPE_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("layerscope"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Inspect, diff and build Windows container image layers."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("paths"),
+                                 QStringLiteral("Layer blobs or image sources to open; with two, compare them."),
+                                 QStringLiteral("[PATH…]"));
+    const QCommandLineOption sample(QStringLiteral("sample"), QStringLiteral("Open the built-in sample image."));
+    parser.addOption(sample);
+    // For tests/ui/screenshots.sh: save PNGs of each pane once loading is done, then quit.
+    QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save pane screenshots to DIR."),
+                                  QStringLiteral("DIR"));
+    screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(screenshot);
+    QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select this entry path."),
+                              QStringLiteral("PATH"));
+    select.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(select);
+    QCommandLineOption hiveEntry(QStringLiteral("hive-entry"), QStringLiteral("Read this entry as a hive."),
+                                 QStringLiteral("PATH"));
+    hiveEntry.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(hiveEntry);
+    QCommandLineOption compareWith(QStringLiteral("compare"), QStringLiteral("Compare tree A with tree B."),
+                                   QStringLiteral("A,B"));
+    compareWith.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(compareWith);
+    parser.process(app);
+
+    layerscope::ui::MainWindow window;
     window.show();
+    const QStringList paths = parser.positionalArguments();
+    if (parser.isSet(sample))
+        window.openSample();
+    else if (paths.size() == 2)
+        window.compare(paths[0], paths[1]);
+    else if (!paths.isEmpty())
+        window.openPath(paths.first());
+    if (parser.isSet(screenshot)) {
+        const QStringList sides = parser.value(compareWith).split(QLatin1Char(','));
+        window.takeScreenshotsWhenIdle(
+            {parser.value(screenshot), parser.value(select), parser.value(hiveEntry), sides.value(0), sides.value(1)});
+    } else if (parser.isSet(select)) {
+        QObject::connect(&window, &layerscope::ui::MainWindow::sourceOpened, &window,
+                         [&window, path = parser.value(select)] { window.selectEntry(path); });
+    }
     return app.exec();
 }

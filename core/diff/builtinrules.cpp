@@ -76,8 +76,7 @@ DiffRules DiffRules::builtin()
         "hardlink-direction",
         "a file and its hard link swapped roles (type, link target, mode) while the set of names sharing the file "
         "and its data are unchanged — wcow-layer-format §1.6, §6",
-        {"**"}, {Field::Type, Field::LinkTarget, Field::Mode}, changed,
-        [](const ChangeContext& c, Field) {
+        {"**"}, {Field::Type, Field::LinkTarget, Field::Mode}, changed, [](const ChangeContext& c, Field) {
             // Only an entry whose role changed (file <-> link) or that is a link on both sides (pointing at another
             // name of the same file); a mode change between two full entries stays a real change.
             return c.sameHardlinkGroup && (c.a->type != c.b->type || c.a->type == wcow::EntryType::Hardlink);

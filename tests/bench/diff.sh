@@ -40,7 +40,7 @@ for side in a b; do
         echo "generating $side.tar.gz ($files files) ..."
         start=$(date +%s.%N)
         python3 "$here/difflayers.py" "$side" --files "$files" --manifest "$work/$side.json" \
-            | igzip -1 -c > "$work/$side.tar.gz.tmp"
+            | igzip -1 -n -c > "$work/$side.tar.gz.tmp"
         mv "$work/$side.tar.gz.tmp" "$work/$side.tar.gz"
         echo "  done in $(calc "$(date +%s.%N) - $start" 1) s"
     fi
@@ -95,9 +95,13 @@ PY
 diffoscope_line="not installed (apt-get install diffoscope)"
 if command -v diffoscope >/dev/null; then
     echo "measuring diffoscope (at most ${diffoscope_timeout}s) ..."
-    read -r t_do rss_do status_do < <(measure timeout "$diffoscope_timeout" diffoscope --no-progress \
-        --text "$work/diffoscope.txt" "$work/a.tar.gz" "$work/b.tar.gz")
-    if [ "$status_do" = 124 ]; then
+    # diffoscope unpacks into TMPDIR and may spend minutes cleaning up after TERM: KILL it 30 s later and keep its
+    # leftovers inside the work folder.
+    mkdir -p "$work/diffoscope-tmp"
+    read -r t_do rss_do status_do < <(TMPDIR=$work/diffoscope-tmp measure timeout -k 30 "$diffoscope_timeout" \
+        diffoscope --no-progress --text "$work/diffoscope.txt" "$work/a.tar.gz" "$work/b.tar.gz")
+    rm -rf "$work/diffoscope-tmp"
+    if [ "$status_do" = 124 ] || [ "$status_do" = 137 ]; then
         diffoscope_line="did not finish within ${diffoscope_timeout} s (> $(calc "$diffoscope_timeout / $t_ls" 0)x layerscope's time)"
     else
         diffoscope_line="$t_do s, peak RSS $((rss_do / 1024)) MiB, exit $status_do — $(calc "$t_do / $t_ls" 1)x layerscope's time"

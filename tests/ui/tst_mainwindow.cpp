@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: Apache-2.0
+// The window end to end, offscreen: open sources, pick layers, filter, details with an SDDL, a hive, errors,
+// cancelling a long task, drag and drop.
+#include "chainmodel.h"
+#include "chainpane.h"
+#include "detailspane.h"
+#include "diff/treediff.h"
+#include "diffmodel.h"
+#include "diffpane.h"
+#include "hive/systemhives.h"
+#include "hivebrowser.h"
+#include "hivekeymodel.h"
+#include "layertreemodel.h"
+#include "mainwindow.h"
+#include "newbaselayerdialog.h"
+#include "taskprogresswidget.h"
+#include "taskrunner.h"
+#include "treepane.h"
+#include "uitestsupport.h"
+
+#include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QToolButton>
+#include <QTreeView>
+#include <QTreeWidget>
+#include <QtTest>
+
+using namespace layerscope;
+using namespace layerscope::ui;
+
+namespace {
+
+QString fixturePath(const std::string& name)
+{
+    return QString::fromStdString(testsupport::fixture(name).string());
+}
+
+bool waitForOpen(MainWindow& window, const QString& path)
+{
+    QSignalSpy opened(&window, &MainWindow::sourceOpened);
+    window.openPath(path);
+    return opened.wait(30000) || opened.size() > 0;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // QSettings go to a throw-away place
+        QCoreApplication::setOrganizationName(QStringLiteral("LayerScopeTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+        QSettings().clear();
+    }
+
+    void opensLayerIntoChainAndTree()
+    {
+        SKIP_UNLESS_FIXTURE("base.tar");
+        MainWindow window;
+        window.show();
+        QVERIFY(waitForOpen(window, fixturePath("base.tar")));
+        QCOMPARE(window.chainPane()->model()->rowCount(), 2); // the layer and the merged row
+        QVERIFY(window.treePane()->model()->rowCount() > 0);
+        QVERIFY(!window.treePane()->model()->isMerged());
+        QVERIFY(window.windowTitle().contains(QStringLiteral("base.tar")));
+        QCOMPARE(window.recentFiles().value(0), QFileInfo(fixturePath("base.tar")).absoluteFilePath());
+    }
+
+    void selectingALayerShowsItsTree()
+    {
+        SKIP_UNLESS_FIXTURE("images/oci-layout");
+        MainWindow window;
+        window.show();
+        QVERIFY(waitForOpen(window, fixturePath("images/oci-layout")));
+        const auto source = window.source();
+        QCOMPARE(source->layers.size(), size_t(2));
+        QCOMPARE(window.chainPane()->model()->rowCount(), 3);
+        // An image opens on its merged view.
+        QVERIFY(window.treePane()->model()->isMerged());
+        QCOMPARE(window.treePane()->model()->tree(), source->merged);
+
+        window.chainPane()->selectLayer(1);
+        QCOMPARE(window.treePane()->model()->tree(), source->layers[1].tree);
+        QVERIFY(!window.treePane()->model()->isMerged());
+        QVERIFY(window.treePane()->view()->isColumnHidden(LayerTreeModel::Layer));
+        window.chainPane()->selectLayer(-1);
+        QVERIFY(!window.treePane()->view()->isColumnHidden(LayerTreeModel::Layer));
+    }
+
+    void filterBoxShowsMatchesAsAFlatList()
+    {
+        SKIP_UNLESS_FIXTURE("base.tar");
+        MainWindow window;
+        window.show();
+        QVERIFY(waitForOpen(window, fixturePath("base.tar")));
+        auto* pane = window.treePane();
+        pane->filterEdit()->setText(QStringLiteral("*.exe")); // typed: applied after a short pause
+        QTRY_VERIFY(pane->model()->isFlat());
+        QTRY_VERIFY(!window.taskRunner()->isBusy());
+        QCOMPARE(pane->model()->rowCount(), 3);
+        QCOMPARE(pane->view()->model()->rowCount(), 3);
+        pane->setFilterText(QString());
+        QVERIFY(!pane->model()->isFlat());
+    }
+
+    void detailsShowOwnerGroupAndOneAcePerLine()
+    {
+        SKIP_UNLESS_FIXTURE("base.tar");
+        MainWindow window;
+        window.show();
+        QVERIFY(waitForOpen(window, fixturePath("base.tar")));
+        QVERIFY(window.selectEntry(QStringLiteral("Files/Program Files/App/app.exe")));
+        DetailsPane* details = window.detailsPane();
+        QCOMPARE(details->fieldText(QStringLiteral("Path")), QStringLiteral("Files/Program Files/App/app.exe"));
+        QVERIFY(details->fieldText(QStringLiteral("Owner")).startsWith(QStringLiteral("BUILTIN\\Administrators")));
+        QVERIFY(details->fieldText(QStringLiteral("Group")).contains(QStringLiteral("SYSTEM")));
+        QVERIFY(details->fieldText(QStringLiteral("SDDL")).startsWith(QStringLiteral("O:BAG:SYD:")));
+        const auto dacl = details->security()->findItems(QStringLiteral("DACL"), Qt::MatchExactly);
+        QCOMPARE(dacl.size(), 1);
+        QCOMPARE(dacl.first()->childCount(), 3);
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(dacl.first()->child(i)->text(0).startsWith(QStringLiteral("(A;ID;")));
+        QVERIFY(!details->fieldText(QStringLiteral("SHA-256")).isEmpty());
+    }
+
+    void opensAHiveInTheBrowser()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("BCD"));
+        testsupport::writeAll(path.toStdString(), hive::minimalBcdStore("LayerScope test"));
+        MainWindow window;
+        window.show();
+        window.openHiveFile(path);
+        QTRY_VERIFY(!window.taskRunner()->isBusy());
+        HiveBrowser* browser = window.detailsPane()->hiveBrowser();
+        QCOMPARE(browser->keyModel()->rowCount(), 1);
+        QVERIFY(browser->selectKey(QStringLiteral("Description")));
+        QVERIFY(browser->valueView()->model()->rowCount() >= 1);
+        QCOMPARE(window.detailsPane()->tabs()->currentIndex(), int(DetailsPane::HiveTab));
+    }
+
+    void errorDialogNamesTheFileAndTheProblem()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("broken.tar.gz"));
+        testsupport::writeAll(path.toStdString(), {0x1f, 0x8b, 0x08, 0x00, 'n', 'o', 't', ' ', 'g', 'z', 'i', 'p'});
+        MainWindow window;
+        window.show();
+        QSignalSpy errors(&window, &MainWindow::errorShown);
+        window.openPath(path);
+        QVERIFY(errors.wait(30000));
+        QVERIFY(errors.first().at(0).toString().contains(QStringLiteral("broken.tar.gz")));
+        QVERIFY(!errors.first().at(1).toString().isEmpty());
+        auto* box = window.findChild<QMessageBox*>(QStringLiteral("errorDialog"));
+        QVERIFY(box);
+        QTRY_VERIFY(box->isVisible());
+        QVERIFY(box->text().contains(QStringLiteral("broken.tar.gz")));
+        QVERIFY(!window.source());
+    }
+
+    void cancellingALongOpenLeavesTheWindowAsItWas()
+    {
+        // A 768 MiB layer of zeros: a few hundred KiB gzipped, and seconds of inflating and hashing to interrupt.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("zeros.tar.gz"));
+        const QString script = QStringLiteral(
+            "import gzip,sys,tarfile\n"
+            "class Z:\n"
+            "  def __init__(s,n): s.n=n\n"
+            "  def read(s,k=-1):\n"
+            "    k=s.n if k<0 else min(k,s.n); s.n-=k; return bytes(k)\n"
+            "with gzip.open(sys.argv[1],'wb',compresslevel=1) as g:\n"
+            "  t=tarfile.open(fileobj=g,mode='w',format=tarfile.PAX_FORMAT)\n"
+            "  i=tarfile.TarInfo('Files/zeros.bin'); i.size=768<<20; t.addfile(i,Z(i.size)); t.close()\n");
+        QCOMPARE(QProcess::execute(QStringLiteral(LAYERSCOPE_PYTHON), {QStringLiteral("-c"), script, path}), 0);
+
+        MainWindow window;
+        window.show();
+        QSignalSpy errors(&window, &MainWindow::errorShown);
+        QSignalSpy cancelled(window.taskRunner(), &TaskRunner::cancelled);
+        QSignalSpy progress(window.taskRunner(), &TaskRunner::progressChanged);
+        window.openPath(path);
+        auto* cancel = window.findChild<QToolButton*>(QStringLiteral("cancelTask"));
+        QVERIFY(cancel);
+        QTRY_VERIFY(cancel->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::any_of(progress.begin(), progress.end(), [](const QList<QVariant>& a) { return a.at(1).toInt() > 0; }),
+            30000);
+        cancel->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.taskRunner()->isBusy(), 10000);
+        QCOMPARE(cancelled.size(), 1);
+        QCOMPARE(errors.size(), 0);
+        QVERIFY(!window.source());
+        QVERIFY(!cancel->isVisible());
+    }
+
+    void newerOpenSupersedesTheOneStillLoading()
+    {
+        SKIP_UNLESS_FIXTURE("delta.tar");
+        MainWindow window;
+        window.show();
+        QSignalSpy opened(&window, &MainWindow::sourceOpened);
+        window.openPath(fixturePath("base.tar.gz"));
+        window.openPath(fixturePath("delta.tar"));
+        QTRY_VERIFY(!window.taskRunner()->isBusy());
+        QCOMPARE(opened.size(), 1);
+        QVERIFY(window.source()->path.endsWith(QStringLiteral("delta.tar")));
+    }
+
+    void droppingAFileOpensIt()
+    {
+        SKIP_UNLESS_FIXTURE("delta.tar");
+        MainWindow window;
+        window.show();
+        QSignalSpy opened(&window, &MainWindow::sourceOpened);
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(fixturePath("delta.tar"))});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &drop);
+        QVERIFY(opened.wait(30000));
+    }
+
+    void windowStateAndSplittersAreKept()
+    {
+        QByteArray saved;
+        {
+            MainWindow window;
+            window.show();
+            auto* splitter = window.findChild<QSplitter*>(QStringLiteral("browseSplitter"));
+            splitter->setSizes({300, 900});
+            saved = splitter->saveState();
+            window.close();
+        }
+        MainWindow again;
+        QCOMPARE(again.findChild<QSplitter*>(QStringLiteral("browseSplitter"))->saveState(), saved);
+    }
+
+    void previewShowsTheFirstBytesOfAnEntry()
+    {
+        SKIP_UNLESS_FIXTURE("base.tar");
+        MainWindow window;
+        window.show();
+        QVERIFY(waitForOpen(window, fixturePath("base.tar")));
+        QVERIFY(window.selectEntry(QStringLiteral("Files/Program Files/App/readme.txt")));
+        auto* preview = window.detailsPane()->findChild<QPlainTextEdit*>(QStringLiteral("preview"));
+        QTRY_VERIFY(preview->toPlainText().startsWith(QStringLiteral("LayerScope fixture application.")));
+        QVERIFY(window.selectEntry(QStringLiteral("Files/Windows/System32/oem.sys")));
+        QTRY_VERIFY(preview->toPlainText().startsWith(QStringLiteral("00000000  ")));
+    }
+
+    void readsAConfigHiveOutOfALayer()
+    {
+        SKIP_UNLESS_FIXTURE("base.tar");
+        MainWindow window;
+        window.show();
+        QVERIFY(waitForOpen(window, fixturePath("base.tar")));
+        QVERIFY(window.selectEntry(QStringLiteral("Files/Windows/System32/config/SYSTEM")));
+        auto* button = window.detailsPane()->findChild<QPushButton*>(QStringLiteral("readHive"));
+        QVERIFY(button && button->isEnabled());
+        button->click();
+        HiveBrowser* browser = window.detailsPane()->hiveBrowser();
+        QTRY_COMPARE(browser->keyModel()->rowCount(), 1);
+        QVERIFY(browser->keyModel()->hive()->valid());
+        QCOMPARE(window.detailsPane()->tabs()->currentIndex(), int(DetailsPane::HiveTab));
+    }
+
+    void diffOfTheRoundTripPairShowsTheCliCounts()
+    {
+        SKIP_UNLESS_FIXTURE("roundtrip/reexport.tar.gz");
+        const QString a = fixturePath("roundtrip/original.tar.gz");
+        const QString b = fixturePath("roundtrip/reexport.tar.gz");
+        MainWindow window;
+        window.show();
+        QSignalSpy compared(window.diffPane(), &DiffPane::compared);
+        window.compare(a, b);
+        QVERIFY(compared.wait(60000));
+        QCOMPARE(window.modeTabs()->currentWidget(), window.diffPane());
+        const auto& summary = window.diffPane()->model()->diff()->result->summary();
+        const QString shown = window.diffPane()->summaryLabel()->text();
+
+        // The CLI's numbers, from its JSON contract, when it is built; else core's, which the CLI prints.
+        QJsonObject expected;
+        if (QFileInfo::exists(QStringLiteral(LAYERSCOPE_CLI))) {
+            QProcess cli;
+            cli.start(QStringLiteral(LAYERSCOPE_CLI), {QStringLiteral("diff"), QStringLiteral("--json"), a, b});
+            QVERIFY(cli.waitForFinished(60000));
+            expected
+                = QJsonDocument::fromJson(cli.readAllStandardOutput()).object()[QStringLiteral("summary")].toObject();
+        }
+        if (expected.isEmpty()) {
+            qWarning("layerscope-cli not built; comparing with core's summary");
+            expected[QStringLiteral("added")] = qint64(summary.added);
+            expected[QStringLiteral("removed")] = qint64(summary.removed);
+            expected[QStringLiteral("changed")] = qint64(summary.changed);
+            expected[QStringLiteral("expected")] = qint64(summary.expected);
+            expected[QStringLiteral("unexpected")] = qint64(summary.unexpected);
+            expected[QStringLiteral("identical")] = qint64(summary.identical);
+        }
+        for (const char* key : {"identical", "added", "removed", "changed", "expected", "unexpected"}) {
+            const QString needle = QStringLiteral("%1 %2")
+                                       .arg(QLatin1String(key))
+                                       .arg(QLocale().toString(expected[QLatin1String(key)].toInteger()));
+            QVERIFY2(shown.contains(needle), qPrintable(needle + QStringLiteral(" not in ") + shown));
+        }
+        QVERIFY(summary.unexpected > 0 && summary.expected > 0);
+
+        // Filters: unexpected only shows exactly the unexpected changes; kinds can be switched off.
+        DiffPane* pane = window.diffPane();
+        QAbstractItemModelTester tester(pane->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(pane->model()->changeRowCount(), int(summary.added + summary.removed + summary.changed));
+        pane->expectedFilter()->setCurrentIndex(1);
+        QCOMPARE(pane->model()->changeRowCount(), int(summary.unexpected));
+        pane->kindFilter(int(diff::ChangeKind::Changed))->setChecked(false);
+        QVERIFY(pane->model()->changeRowCount() < int(summary.unexpected));
+        pane->kindFilter(int(diff::ChangeKind::Changed))->setChecked(true);
+
+        // A real change, side by side: win.ini's content differs.
+        const QModelIndex winIni = pane->model()->indexOfPath(QStringLiteral("Files/Windows/win.ini"));
+        QVERIFY(winIni.isValid());
+        pane->showChange(winIni);
+        const auto content = pane->sideBySide()->findItems(QStringLiteral("content"), Qt::MatchExactly);
+        QCOMPARE(content.size(), 1);
+        QVERIFY(content.first()->text(1) != content.first()->text(2));
+
+        // Reports in the CLI's three formats.
+        QTemporaryDir dir;
+        QSignalSpy saved(pane, &DiffPane::reportSaved);
+        const std::pair<QString, DiffPane::ReportFormat> reports[]
+            = {{QStringLiteral("r.md"), DiffPane::ReportFormat::Markdown},
+               {QStringLiteral("r.html"), DiffPane::ReportFormat::Html},
+               {QStringLiteral("r.json"), DiffPane::ReportFormat::Json}};
+        for (const auto& [name, format] : reports) {
+            pane->saveReport(dir.filePath(name), format);
+            QTRY_VERIFY(!window.taskRunner()->isBusy());
+        }
+        QCOMPARE(saved.size(), 3);
+        QFile json(dir.filePath(QStringLiteral("r.json")));
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(json.readAll())
+                     .object()[QStringLiteral("summary")]
+                     .toObject()[QStringLiteral("unexpected")]
+                     .toInteger(),
+                 qint64(summary.unexpected));
+        QVERIFY(QFileInfo(dir.filePath(QStringLiteral("r.html"))).size() > 0);
+        QVERIFY(QFileInfo(dir.filePath(QStringLiteral("r.md"))).size() > 0);
+    }
+
+    void createsAnEmptyBaseLayerThroughTheDialogAndOpensIt()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.show();
+        NewBaseLayerDialog dialog(false, &window);
+        dialog.formatBox()->setCurrentIndex(1); // .tar
+        QVERIFY(dialog.outputEdit()->text().endsWith(QStringLiteral(".tar")));
+        dialog.outputEdit()->setText(dir.filePath(QStringLiteral("empty-base.tar")));
+        dialog.utilityVmBox()->setChecked(true);
+        dialog.osVersionEdit()->setText(QStringLiteral("10.0.20348.1"));
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        const auto request = dialog.request();
+        QCOMPARE(request.format, baselayer::OutputFormat::Tar);
+        QVERIFY(request.utilityVm);
+
+        QSignalSpy created(&window, &MainWindow::baseLayerCreated);
+        QSignalSpy opened(&window, &MainWindow::sourceOpened);
+        window.createBaseLayer(request);
+        QVERIFY(opened.wait(60000));
+        QCOMPARE(created.size(), 1);
+        QVERIFY(created.first().at(1).toString().startsWith(QStringLiteral("sha256:")));
+        QCOMPARE(window.source()->layers.size(), size_t(1));
+        QCOMPARE(window.source()->layers.front().layout, std::string("windows-base"));
+        QVERIFY(window.source()->layers.front().problems.empty());
+        QCOMPARE(QString::fromStdString(window.source()->layers.front().digest), created.first().at(1).toString());
+        auto* box = window.findChild<QMessageBox*>(QStringLiteral("baseLayerCreatedDialog"));
+        QVERIFY(box);
+        QVERIFY(box->text().contains(created.first().at(1).toString()));
+        QVERIFY(window.selectEntry(QStringLiteral("UtilityVM/Files/EFI/Microsoft/Boot/BCD")));
+    }
+
+    void cancellingABuildLeavesNoOutput()
+    {
+        // A folder with a 3 GiB sparse file: seconds of gzip to interrupt, no disk space needed.
+        QTemporaryDir input;
+        QTemporaryDir out;
+        {
+            QFile big(input.filePath(QStringLiteral("big.bin")));
+            QVERIFY(big.open(QIODevice::WriteOnly));
+            QVERIFY(big.resize(qint64(3) << 30));
+        }
+        MainWindow window;
+        window.show();
+        NewBaseLayerDialog::Request request;
+        request.fromFolder = std::filesystem::path(input.path().toStdString());
+        request.output = std::filesystem::path(out.filePath(QStringLiteral("big-base.tar.gz")).toStdString());
+        request.format = baselayer::OutputFormat::TarGz;
+        QSignalSpy errors(&window, &MainWindow::errorShown);
+        QSignalSpy created(&window, &MainWindow::baseLayerCreated);
+        QSignalSpy progress(window.taskRunner(), &TaskRunner::progressChanged);
+        window.createBaseLayer(request);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::any_of(progress.begin(), progress.end(), [](const QList<QVariant>& a) { return a.at(1).toInt() > 0; }),
+            30000);
+        window.findChild<QToolButton*>(QStringLiteral("cancelTask"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.taskRunner()->isBusy(), 30000);
+        QCOMPARE(created.size(), 0);
+        QCOMPARE(errors.size(), 0);
+        QCOMPARE(QDir(out.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), QStringList());
+    }
+
+    void sampleOpensWithSomethingInEveryPane()
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy opened(&window, &MainWindow::sourceOpened);
+        window.openSample();
+        QVERIFY(opened.wait(60000));
+        QVERIFY(window.source()->layers.size() >= 1);
+        QVERIFY(window.treePane()->model()->rowCount() > 0);
+    }
+
+    void aboutNamesTheVersions()
+    {
+        const QString text = MainWindow::aboutText();
+        QVERIFY(text.contains(QStringLiteral(LAYERSCOPE_VERSION)));
+        QVERIFY(text.contains(QString::fromLatin1(qVersion())));
+        QVERIFY(text.contains(QStringLiteral("libarchive")));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

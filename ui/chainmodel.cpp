@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "chainmodel.h"
+
+#include "formatting.h"
+#include "itemroles.h"
+
+#include <QColor>
+#include <QFont>
+#include <QLocale>
+
+namespace layerscope::ui {
+
+ChainModel::ChainModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{ }
+
+void ChainModel::setSource(std::shared_ptr<const LoadedSource> source)
+{
+    beginResetModel();
+    m_source = std::move(source);
+    endResetModel();
+}
+
+int ChainModel::mergedRow() const
+{
+    return m_source && !m_source->layers.empty() ? int(m_source->layers.size()) : -1;
+}
+
+const LoadedLayer* ChainModel::layerAt(int row) const
+{
+    if (!m_source || row < 0 || row >= int(m_source->layers.size()))
+        return nullptr;
+    return &m_source->layers[size_t(row)];
+}
+
+int ChainModel::rowCount(const QModelIndex& parent) const
+{
+    if (parent.isValid() || !m_source || m_source->layers.empty())
+        return 0;
+    return int(m_source->layers.size()) + 1;
+}
+
+int ChainModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant ChainModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    const int column = index.column();
+    const LoadedLayer* layer = layerAt(index.row());
+
+    if (!layer) { // the merged row
+        const auto& merged = m_source->merged;
+        switch (role) {
+        case Qt::DisplayRole:
+            if (column == Position)
+                return tr("Merged");
+            if (column == Entries && merged)
+                return QLocale().toString(qulonglong(merged->recordCount()));
+            if (column == CreatedBy)
+                return tr("all layers applied, base to top");
+            return {};
+        case Qt::FontRole: {
+            QFont font;
+            font.setBold(true);
+            return font;
+        }
+        case SortRole:
+            return column == Position ? QVariant(INT_MAX) : QVariant();
+        case LayerRole:
+            return -1;
+        case Qt::ToolTipRole:
+            return tr("The merged view: every layer applied with its whiteouts; the Layer column names the layer "
+                      "that last set each entry");
+        }
+        return {};
+    }
+
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (column) {
+        case Position:
+            return layer->position;
+        case Digest:
+            return layer->digest.empty() ? tr("(unknown)") : Formatting::shortDigest(layer->digest);
+        case Size:
+            return Formatting::size(layer->storedSize);
+        case Layout:
+            return QString::fromStdString(layer->layout);
+        case Foreign:
+            if (!layer->foreign)
+                return QString();
+            return layer->present ? tr("foreign") : tr("foreign (absent)");
+        case Entries:
+            return QLocale().toString(qulonglong(layer->counts.entries));
+        case CreatedBy:
+            return QString::fromStdString(layer->createdBy);
+        }
+        return {};
+    case Qt::ToolTipRole:
+        switch (column) {
+        case Digest:
+            return QStringLiteral("digest: %1\ndiff_id: %2")
+                .arg(QString::fromStdString(layer->digest), QString::fromStdString(layer->diffId));
+        case Size:
+            return tr("%1 stored (%2), %3 uncompressed")
+                .arg(Formatting::exactSize(layer->storedSize), QString::fromStdString(layer->compression),
+                     Formatting::exactSize(layer->uncompressedSize));
+        case CreatedBy:
+            return QString::fromStdString(layer->createdBy);
+        case Foreign: {
+            QStringList urls;
+            for (const auto& url : layer->urls)
+                urls << QString::fromStdString(url);
+            return urls.join(QLatin1Char('\n'));
+        }
+        }
+        if (!layer->problems.empty())
+            return tr("%n layout problem(s)", nullptr, int(layer->problems.size()));
+        return {};
+    case Qt::TextAlignmentRole:
+        if (column == Size || column == Entries || column == Position)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case Qt::ForegroundRole:
+        if (!layer->present)
+            return QColor(Qt::gray);
+        return {};
+    case SortRole:
+        switch (column) {
+        case Position:
+            return layer->position;
+        case Size:
+            return qulonglong(layer->storedSize);
+        case Entries:
+            return qulonglong(layer->counts.entries);
+        }
+        return data(index, Qt::DisplayRole);
+    case LayerRole:
+        return layer->position;
+    }
+    return {};
+}
+
+QVariant ChainModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Position:
+        return tr("#");
+    case Digest:
+        return tr("Digest");
+    case Size:
+        return tr("Size");
+    case Layout:
+        return tr("Layout");
+    case Foreign:
+        return tr("Foreign");
+    case Entries:
+        return tr("Entries");
+    case CreatedBy:
+        return tr("Created by");
+    }
+    return {};
+}
+
+} // namespace layerscope::ui

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "detailspane.h"
+
+#include "formatting.h"
+#include "hivebrowser.h"
+#include "wcow/fileattributes.h"
+#include "wcow/securitydescriptor.h"
+
+#include <QFontDatabase>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStringDecoder>
+#include <QTabWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace layerscope::ui {
+
+namespace {
+
+QTreeWidgetItem* addRow(QTreeWidget* tree, const QString& name, const QString& value)
+{
+    auto* item = new QTreeWidgetItem(tree, {name, value});
+    item->setToolTip(1, value);
+    return item;
+}
+
+QTreeWidgetItem* addChild(QTreeWidgetItem* parent, const QString& name, const QString& value)
+{
+    auto* item = new QTreeWidgetItem(parent, {name, value});
+    item->setToolTip(1, value);
+    return item;
+}
+
+QTreeWidget* makeFieldTree(QWidget* parent, const QString& objectName)
+{
+    auto* tree = new QTreeWidget(parent);
+    tree->setObjectName(objectName);
+    tree->setColumnCount(2);
+    tree->setHeaderLabels({QObject::tr("Field"), QObject::tr("Value")});
+    tree->setUniformRowHeights(true);
+    tree->setAlternatingRowColors(true);
+    tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    tree->header()->setStretchLastSection(true);
+    return tree;
+}
+
+QString hexPreview(const std::string& bytes, size_t max = 64)
+{
+    QStringList parts;
+    for (size_t i = 0; i < bytes.size() && i < max; ++i)
+        parts << QStringLiteral("%1").arg(uint8_t(bytes[i]), 2, 16, QLatin1Char('0'));
+    QString text = parts.join(QLatin1Char(' '));
+    if (bytes.size() > max)
+        text += QStringLiteral(" … (%1 bytes)").arg(bytes.size());
+    return text;
+}
+
+} // namespace
+
+DetailsPane::DetailsPane(QWidget* parent)
+    : QWidget(parent)
+    , m_title(new QLabel(this))
+    , m_tabs(new QTabWidget(this))
+    , m_fields(makeFieldTree(this, QStringLiteral("entryFields")))
+    , m_security(makeFieldTree(this, QStringLiteral("securityFields")))
+    , m_preview(new QPlainTextEdit(this))
+    , m_hive(new HiveBrowser(this))
+    , m_readHive(new QPushButton(tr("Read This Entry as a Registry &Hive"), this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_title);
+    layout->addWidget(m_tabs, 1);
+    m_title->setContentsMargins(4, 0, 4, 0);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_title->setWordWrap(true);
+
+    m_preview->setReadOnly(true);
+    m_preview->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_preview->setObjectName(QStringLiteral("preview"));
+
+    m_tabs->setObjectName(QStringLiteral("detailTabs"));
+    m_tabs->addTab(m_fields, tr("&Entry"));
+    m_tabs->addTab(m_security, tr("&Security"));
+    m_tabs->addTab(m_preview, tr("&Preview"));
+    auto* hivePage = new QWidget(this);
+    auto* hiveLayout = new QVBoxLayout(hivePage);
+    hiveLayout->setContentsMargins(0, 0, 0, 0);
+    hiveLayout->addWidget(m_readHive, 0, Qt::AlignLeft);
+    hiveLayout->addWidget(m_hive, 1);
+    m_readHive->setObjectName(QStringLiteral("readHive"));
+    m_readHive->setEnabled(false);
+    connect(m_readHive, &QPushButton::clicked, this, &DetailsPane::hiveRequested);
+    m_tabs->addTab(hivePage, tr("&Hive"));
+    clear();
+}
+
+void DetailsPane::clear()
+{
+    m_title->setText(tr("Select an entry to see its details."));
+    m_fields->clear();
+    m_security->clear();
+    m_preview->clear();
+    m_readHive->setEnabled(false);
+}
+
+QString DetailsPane::fieldText(const QString& name) const
+{
+    for (const QTreeWidget* tree : {m_fields, m_security}) {
+        const auto items = tree->findItems(name, Qt::MatchExactly | Qt::MatchRecursive, 0);
+        if (!items.isEmpty())
+            return items.first()->text(1);
+    }
+    return {};
+}
+
+void DetailsPane::showEntry(std::shared_ptr<const index::TreeIndex> tree, index::NodeId node, bool merged)
+{
+    clear();
+    if (!tree || node == index::InvalidNode || node >= tree->nodeCount())
+        return;
+    const QString path = QString::fromStdString(tree->path(node));
+    m_title->setText(QStringLiteral("<b>%1</b>").arg(path.toHtmlEscaped()));
+    const auto* record = tree->record(node);
+    if (!record) {
+        addRow(m_fields, tr("Path"), path);
+        addRow(m_fields, tr("Type"), tr("directory (implied by the entries below it; the layer has no entry)"));
+        m_preview->setPlainText(tr("No data: this directory has no entry of its own."));
+        return;
+    }
+    const wcow::WindowsEntry entry = tree->entry(*record);
+
+    addRow(m_fields, tr("Path"), QString::fromStdString(entry.path));
+    addRow(m_fields, tr("Type"), Formatting::entryType(entry.type));
+    addRow(m_fields, tr("Size"), Formatting::exactSize(entry.size));
+    addRow(m_fields, tr("Mode"), QStringLiteral("0%1").arg(entry.mode, 0, 8));
+    if (entry.attributes) {
+        QStringList names;
+        for (const auto& name : wcow::attributeNames(*entry.attributes))
+            names << QString::fromStdString(name);
+        addRow(m_fields, tr("Attributes"),
+               QStringLiteral("%1 (0x%2): %3")
+                   .arg(QString::fromStdString(wcow::attributeLetters(*entry.attributes)))
+                   .arg(*entry.attributes, 0, 16)
+                   .arg(names.join(QStringLiteral(", "))));
+    } else {
+        addRow(m_fields, tr("Attributes"), tr("(none recorded)"));
+    }
+    addRow(m_fields, tr("Modified"), Formatting::preciseTime(entry.modified));
+    addRow(m_fields, tr("Created"), entry.created ? Formatting::preciseTime(*entry.created) : tr("(none)"));
+    addRow(m_fields, tr("Accessed"), entry.accessed ? Formatting::preciseTime(*entry.accessed) : tr("(none)"));
+    addRow(m_fields, tr("Changed"), entry.changed ? Formatting::preciseTime(*entry.changed) : tr("(none)"));
+    if (!entry.linkTarget.empty())
+        addRow(m_fields, entry.type == wcow::EntryType::Hardlink ? tr("Hard link to") : tr("Link target"),
+               QString::fromStdString(entry.linkTarget));
+    if (!entry.streamName.empty())
+        addRow(m_fields, tr("Stream"), QString::fromStdString(entry.streamName));
+    if (record->has(index::TreeIndex::Record::HasHash)) {
+        QString hex;
+        for (const uint8_t byte : record->sha256)
+            hex += QStringLiteral("%1").arg(byte, 2, 16, QLatin1Char('0'));
+        addRow(m_fields, tr("SHA-256"), hex);
+    }
+    addRow(m_fields, tr("Tar entry"), QString::number(entry.tarIndex));
+    if (merged)
+        addRow(m_fields, tr("Layer"), tr("%1 (the layer that last set this path)").arg(record->layer));
+    addRow(m_fields, tr("Security descriptor"),
+           entry.sddl.empty()                     ? tr("(none)")
+               : entry.securityDescriptor.empty() ? tr("present (see Security)")
+                                                  : tr("%1 bytes (see Security)").arg(entry.securityDescriptor.size()));
+    if (!entry.xattrs.empty()) {
+        auto* xattrs = addRow(m_fields, tr("Extended attributes"), QString::number(entry.xattrs.size()));
+        for (const auto& [name, value] : entry.xattrs)
+            addChild(xattrs, QString::fromStdString(name), hexPreview(value));
+        xattrs->setExpanded(true);
+    }
+    m_fields->resizeColumnToContents(0);
+
+    fillSecurity(entry.sddl);
+}
+
+void DetailsPane::showPreviewMessage(const QString& message)
+{
+    m_preview->setPlainText(message);
+}
+
+void DetailsPane::setHiveAvailable(bool available, const QString& reason)
+{
+    m_readHive->setEnabled(available);
+    m_readHive->setToolTip(reason);
+}
+
+void DetailsPane::showPreview(const std::vector<uint8_t>& bytes, uint64_t total)
+{
+    // Text when the bytes decode as UTF-8 (or UTF-16 with a byte-order mark) without control characters other than
+    // whitespace; anything else as a hex dump. This is about showing bytes, not about any file format.
+    QString text;
+    bool isText = !bytes.empty();
+    if (bytes.size() >= 2 && ((bytes[0] == 0xff && bytes[1] == 0xfe) || (bytes[0] == 0xfe && bytes[1] == 0xff))) {
+        const bool little = bytes[0] == 0xff;
+        for (size_t i = 2; i + 1 < bytes.size(); i += 2)
+            text += QChar(little ? char16_t(bytes[i] | bytes[i + 1] << 8) : char16_t(bytes[i] << 8 | bytes[i + 1]));
+    } else {
+        QStringDecoder decoder(QStringDecoder::Utf8);
+        text = decoder.decode(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
+        // A multi-byte sequence cut at the end of the preview is not an error.
+        isText = isText && !decoder.hasError();
+    }
+    for (const QChar c : std::as_const(text))
+        if (c.unicode() < 0x20 && c != QLatin1Char('\n') && c != QLatin1Char('\r') && c != QLatin1Char('\t'))
+            isText = false;
+
+    QString shown;
+    if (isText) {
+        shown = text;
+    } else {
+        for (size_t offset = 0; offset < bytes.size(); offset += 16) {
+            QString hex;
+            QString ascii;
+            for (size_t i = offset; i < offset + 16; ++i) {
+                if (i < bytes.size()) {
+                    hex += QStringLiteral("%1 ").arg(bytes[i], 2, 16, QLatin1Char('0'));
+                    ascii += bytes[i] >= 0x20 && bytes[i] < 0x7f ? QLatin1Char(char(bytes[i])) : QLatin1Char('.');
+                } else {
+                    hex += QStringLiteral("   ");
+                }
+                if (i == offset + 7)
+                    hex += QLatin1Char(' ');
+            }
+            shown += QStringLiteral("%1  %2 |%3|\n").arg(offset, 8, 16, QLatin1Char('0')).arg(hex, ascii);
+        }
+    }
+    if (total > bytes.size())
+        shown += tr("\n… the first %1 of %2 bytes").arg(bytes.size()).arg(total);
+    if (bytes.empty())
+        shown = tr("(empty)");
+    m_preview->setPlainText(shown);
+}
+
+void DetailsPane::fillSecurity(const std::string& sddl)
+{
+    m_security->clear();
+    if (sddl.empty()) {
+        addRow(m_security, tr("SDDL"), tr("(no security descriptor)"));
+        return;
+    }
+    addRow(m_security, tr("SDDL"), QString::fromStdString(sddl));
+    try {
+        const auto descriptor = wcow::SecurityDescriptor::fromSddl(sddl);
+        const auto party = [](const std::string& name, const std::string& sid) {
+            if (sid.empty())
+                return QObject::tr("(none)");
+            return name == sid
+                ? QString::fromStdString(sid)
+                : QStringLiteral("%1 (%2)").arg(QString::fromStdString(name), QString::fromStdString(sid));
+        };
+        addRow(m_security, tr("Owner"), party(descriptor.ownerName(), descriptor.ownerSid()));
+        addRow(m_security, tr("Group"), party(descriptor.groupName(), descriptor.groupSid()));
+        addRow(m_security, tr("Control"), QStringLiteral("0x%1").arg(descriptor.control(), 4, 16, QLatin1Char('0')));
+
+        const auto addAcl
+            = [this](const QString& title, bool present, const std::optional<wcow::SecurityDescriptor::Acl>& acl) {
+                  if (!present) {
+                      addRow(m_security, title, tr("(absent)"));
+                      return;
+                  }
+                  if (!acl) {
+                      addRow(m_security, title, tr("NULL: no access control, everyone has full access"));
+                      return;
+                  }
+                  auto* item = addRow(m_security, title, tr("%n ACE(s)", nullptr, int(acl->aces.size())));
+                  for (const auto& ace : acl->aces) {
+                      const std::string trustee = ace.opaque ? std::string() : ace.sid.friendlyName();
+                      addChild(item, QString::fromStdString(wcow::SecurityDescriptor::aceString(ace)),
+                               QString::fromStdString(trustee.empty() && !ace.opaque ? ace.sid.toString() : trustee));
+                  }
+                  item->setExpanded(true);
+              };
+        addAcl(tr("DACL"), descriptor.daclPresent(), descriptor.dacl());
+        if (descriptor.saclPresent())
+            addAcl(tr("SACL"), true, descriptor.sacl());
+    } catch (const std::exception& e) {
+        addRow(m_security, tr("Error"), QString::fromUtf8(e.what()));
+    }
+    m_security->resizeColumnToContents(0);
+}
+
+void DetailsPane::showHive(std::shared_ptr<const hive::HiveReader> hive, const QString& caption)
+{
+    m_hive->setHive(std::move(hive), caption);
+    m_tabs->setCurrentIndex(HiveTab);
+}
+
+} // namespace layerscope::ui
