@@ -42,7 +42,13 @@ bool parse(QCommandLineParser& parser, const QStringList& args, int& exitCode)
         return false;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        printOut(parser.helpText().toStdString());
+        // Qt names the executable path in the usage line; users type "layerscope-cli <command>".
+        QString help = parser.helpText();
+        const qsizetype end = help.indexOf(QLatin1Char('\n'));
+        const qsizetype options = help.left(end).indexOf(QLatin1String(" [options]"));
+        if (options > 0)
+            help = QStringLiteral("Usage: layerscope-cli ") + args.value(0) + help.mid(options);
+        printOut(help.toStdString());
         exitCode = Success;
         return false;
     }

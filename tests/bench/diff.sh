@@ -22,9 +22,6 @@ files=${FILES:-60000}
 repeat=${REPEAT:-3}
 diffoscope_timeout=${DIFFOSCOPE_TIMEOUT:-600}
 
-# Arithmetic on decimals without bc (not installed everywhere): calc EXPR [DECIMALS].
-calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
-
 for tool in igzip python3 /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "diff.sh: $tool is required" >&2; exit 2; }
 done
@@ -33,6 +30,7 @@ done
 work=${WORK:-$(mktemp -d /tmp/layerscope-diffbench.XXXXXX)}
 mkdir -p "$work"
 echo "work folder: $work"
+source "$here/benchlib.sh"
 
 # --- inputs ---------------------------------------------------------------------------------------------------
 for side in a b; do
@@ -52,28 +50,6 @@ bytes_a=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes
 cat "$work/a.tar.gz" "$work/b.tar.gz" > /dev/null
 
 # --- measuring ------------------------------------------------------------------------------------------------
-# Runs a command under /usr/bin/time -v; prints "<seconds> <peak RSS KiB> <exit status>".
-measure() {
-    local out=$work/time.txt status=0
-    /usr/bin/time -v -o "$out" "$@" || status=$?
-    awk -v status="$status" '
-        /Elapsed \(wall clock\)/ { n = split($NF, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i] }
-        /Maximum resident set size/ { rss = $NF }
-        END { printf "%.3f %d %d\n", s, rss, status }' "$out"
-}
-
-# The fastest of $repeat runs: "<seconds> <peak RSS KiB> <exit status>".
-best() {
-    local best_line="" line
-    for _ in $(seq "$repeat"); do
-        line=$(measure "$@")
-        if [ -z "$best_line" ] || awk -v a="${line%% *}" -v b="${best_line%% *}" 'BEGIN { exit !(a < b) }'; then
-            best_line=$line
-        fi
-    done
-    echo "$best_line"
-}
-
 echo "measuring igzip -dc of both layers ..."
 read -r t_igzip rss_igzip _ < <(best sh -c "igzip -dc '$work/a.tar.gz' > /dev/null && igzip -dc '$work/b.tar.gz' > /dev/null")
 echo "measuring layerscope-cli diff ..."
