@@ -29,7 +29,8 @@ nlohmann::json statusJson(const ScratchStatus& status)
 {
     nlohmann::json changes = nlohmann::json::array();
     for (const auto& c : status.changes) {
-        nlohmann::json j = {{"path", c.path}, {"kind", changeKindName(c.kind)}, {"type", layerscope::wcow::entryTypeName(c.type)}};
+        nlohmann::json j
+            = {{"path", c.path}, {"kind", changeKindName(c.kind)}, {"type", layerscope::wcow::entryTypeName(c.type)}};
         if (!c.fields.empty())
             j["fields"] = c.fields;
         changes.push_back(j);
@@ -72,9 +73,11 @@ int runPrepare(const QStringList& args)
         "archive or a layer blob) into the new folder DIR, and record a baseline to commit the changes against. "
         "Entries that would write outside DIR (.., absolute or drive-letter paths, links, device names) are "
         "refused."));
-    parser.addPositionalArgument(QStringLiteral("SOURCE"), QStringLiteral("Image source (optional with --parentless)."));
+    parser.addPositionalArgument(QStringLiteral("SOURCE"),
+                                 QStringLiteral("Image source (optional with --parentless)."));
     parser.addOptions({
-        {QStringLiteral("workdir"), QStringLiteral("The work folder to create (must not exist)."), QStringLiteral("DIR")},
+        {QStringLiteral("workdir"), QStringLiteral("The work folder to create (must not exist)."),
+         QStringLiteral("DIR")},
         {QStringLiteral("up-to"), QStringLiteral("Use layers 0..N only (0 = base)."), QStringLiteral("N")},
         {QStringLiteral("parentless"),
          QStringLiteral("Commit as a base layer; without SOURCE the folder starts empty.")},
@@ -164,7 +167,8 @@ int runCommit(const QStringList& args)
         "the parent image plus the new layer. The work folder stays until discarded."));
     parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("The work folder."));
     parser.addOptions({
-        {{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("The layer file to write."),
+        {{QStringLiteral("o"), QStringLiteral("output")},
+         QStringLiteral("The layer file to write."),
          QStringLiteral("LAYER")},
         {QStringLiteral("image-out"), QStringLiteral("Also write the new image here."), QStringLiteral("OUT")},
         {QStringLiteral("format"), QStringLiteral("Image format: oci (default) or docker-archive."),
@@ -203,13 +207,10 @@ int runCommit(const QStringList& args)
         cli::ConsoleProgress progress("committing " + dir);
         const CommitResult result = openBackend(dir)->commit(dir, request, progress);
         if (parser.isSet(QStringLiteral("json"))) {
-            nlohmann::json json = {{"layer", result.layer.string()},
-                                   {"digest", result.digest},
-                                   {"diffId", result.diffId},
-                                   {"baseLayer", result.baseLayer},
-                                   {"entries", result.entries},
-                                   {"whiteouts", result.whiteouts},
-                                   {"status", statusJson(result.status)}};
+            nlohmann::json json
+                = {{"layer", result.layer.string()},     {"digest", result.digest},   {"diffId", result.diffId},
+                   {"baseLayer", result.baseLayer},      {"entries", result.entries}, {"whiteouts", result.whiteouts},
+                   {"status", statusJson(result.status)}};
             if (result.image) {
                 json["image"] = result.image->string();
                 json["imageDigest"] = result.manifestDigest;
@@ -218,9 +219,9 @@ int runCommit(const QStringList& args)
             cli::printJson(json);
         } else {
             std::string text = "wrote " + result.layer.string() + " (" + (result.baseLayer ? "base" : "delta")
-                + " layer, " + std::to_string(result.status.added) + " added, "
-                + std::to_string(result.status.removed) + " removed, " + std::to_string(result.status.modified)
-                + " modified)\n  digest   " + result.digest + "\n  diff_id  " + result.diffId + "\n";
+                + " layer, " + std::to_string(result.status.added) + " added, " + std::to_string(result.status.removed)
+                + " removed, " + std::to_string(result.status.modified) + " modified)\n  digest   " + result.digest
+                + "\n  diff_id  " + result.diffId + "\n";
             if (result.image)
                 text += "wrote " + result.image->string() + "\n  image    " + result.manifestDigest + "\n  config   "
                     + result.configDigest + "\n";
