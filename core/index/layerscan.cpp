@@ -113,71 +113,75 @@ LayerScan scanLayer(std::unique_ptr<io::ByteSource> stored, const ScanOptions& o
         storedHash.update(data, n);
         storedBytes += n;
     });
-    auto decompressed = io::openDecompressed(std::move(observedStored));
-    scan.compression = decompressed->compression();
-    auto readAhead = std::make_unique<io::ReadAheadSource>(std::move(decompressed));
-    Sha256 tarHash;
-    uint64_t tarBytes = 0;
-    io::ObservedSource tarStream(std::move(readAhead), [&](const uint8_t* data, size_t n) {
-        tarHash.update(data, n);
-        tarBytes += n;
-    });
-
-    tar::TarReader reader(tarStream);
-    wcow::LayoutChecker checker;
     // Windows layers compare names as NTFS does; decided from the first entry, since the tree is built as we go.
     std::optional<TreeIndexBuilder> builder;
-    tar::TarHeader header;
-    Sha256 fileHash;
-    std::vector<uint8_t> hiveBytes;
+    Sha256 tarHash;
+    uint64_t tarBytes = 0;
+    {
+        // The stream, its read-ahead buffers and the layout checker's name table go out of scope before the index
+        // is finished, which is when the builder needs the most memory.
+        auto decompressed = io::openDecompressed(std::move(observedStored));
+        scan.compression = decompressed->compression();
+        auto readAhead = std::make_unique<io::ReadAheadSource>(std::move(decompressed));
+        io::ObservedSource tarStream(std::move(readAhead), [&](const uint8_t* data, size_t n) {
+            tarHash.update(data, n);
+            tarBytes += n;
+        });
 
-    while (reader.next(header)) {
-        if ((header.index & 0xFF) == 0) {
-            progress.checkCancelled();
-            progress.advance(tarStream.storedPosition(), scan.storedSize);
-        }
-        wcow::WindowsEntry entry = wcow::decodeEntry(header, scan.problems);
-        if (!builder)
-            builder.emplace(isWindowsPath(entry.path), /*keepCaseVariants=*/true);
-        scan.counts.count(entry.type);
-        const bool hasData = entry.type == wcow::EntryType::File || entry.type == wcow::EntryType::Stream;
-        std::optional<Sha256Digest> digest;
-        if (hasData) {
-            scan.totalBytes += header.size;
-            const bool keepHive = isHivePath(entry.path) && header.size <= MaxHiveBytes;
-            hiveBytes.clear();
-            if (options.hashFiles || keepHive) {
-                for (;;) {
-                    const auto chunk = reader.readDataChunk();
-                    if (chunk.empty())
-                        break;
-                    if (options.hashFiles)
-                        fileHash.update(chunk);
-                    if (keepHive)
-                        hiveBytes.insert(hiveBytes.end(), chunk.begin(), chunk.end());
-                }
-                if (options.hashFiles)
-                    digest = fileHash.finish();
+        tar::TarReader reader(tarStream);
+        wcow::LayoutChecker checker;
+        tar::TarHeader header;
+        Sha256 fileHash;
+        std::vector<uint8_t> hiveBytes;
+
+        while (reader.next(header)) {
+            if ((header.index & 0xFF) == 0) {
+                progress.checkCancelled();
+                progress.advance(tarStream.storedPosition(), scan.storedSize);
             }
-            if (keepHive)
-                checkHive(checker, entry.path, hiveBytes);
+            wcow::WindowsEntry entry = wcow::decodeEntry(header, scan.problems);
+            if (!builder)
+                builder.emplace(isWindowsPath(entry.path), /*keepCaseVariants=*/true);
+            scan.counts.count(entry.type);
+            const bool hasData = entry.type == wcow::EntryType::File || entry.type == wcow::EntryType::Stream;
+            std::optional<Sha256Digest> digest;
+            if (hasData) {
+                scan.totalBytes += header.size;
+                const bool keepHive = isHivePath(entry.path) && header.size <= MaxHiveBytes;
+                hiveBytes.clear();
+                if (options.hashFiles || keepHive) {
+                    for (;;) {
+                        const auto chunk = reader.readDataChunk();
+                        if (chunk.empty())
+                            break;
+                        if (options.hashFiles)
+                            fileHash.update(chunk);
+                        if (keepHive)
+                            hiveBytes.insert(hiveBytes.end(), chunk.begin(), chunk.end());
+                    }
+                    if (options.hashFiles)
+                        digest = fileHash.finish();
+                }
+                if (keepHive)
+                    checkHive(checker, entry.path, hiveBytes);
+            }
+            checker.add(entry);
+            builder->add(entry, digest);
         }
-        checker.add(entry);
-        builder->add(entry, digest);
-    }
-    // Drain the stream so that the diff_id covers every byte, trailing blocks included.
-    std::array<uint8_t, 65536> sink;
-    while (tarStream.read(sink.data(), sink.size()) > 0) { }
+        // Drain the stream so that the diff_id covers every byte, trailing blocks included.
+        std::array<uint8_t, 65536> sink;
+        while (tarStream.read(sink.data(), sink.size()) > 0) { }
 
-    auto layout = checker.finish();
-    scan.layout = layout.layout;
-    scan.problems.insert(scan.problems.end(), layout.problems.begin(), layout.problems.end());
-    scan.warnings = reader.warnings();
-    scan.digest = toDigestString(storedHash.finish());
-    scan.diffId = toDigestString(tarHash.finish());
-    scan.uncompressedSize = tarBytes;
-    if (scan.storedSize == 0)
-        scan.storedSize = storedBytes;
+        auto layout = checker.finish();
+        scan.layout = layout.layout;
+        scan.problems.insert(scan.problems.end(), layout.problems.begin(), layout.problems.end());
+        scan.warnings = reader.warnings();
+        scan.digest = toDigestString(storedHash.finish());
+        scan.diffId = toDigestString(tarHash.finish());
+        scan.uncompressedSize = tarBytes;
+        if (scan.storedSize == 0)
+            scan.storedSize = storedBytes;
+    }
     if (builder)
         scan.index = builder->finish();
     progress.advance(scan.storedSize, scan.storedSize);

@@ -10,7 +10,7 @@ namespace layerscope::index {
 std::string_view TreeIndex::name(NodeId node) const
 {
     const Node& n = m_nodes[node];
-    return std::string_view(m_names).substr(n.nameOffset, n.nameLength);
+    return std::string_view(m_names.data() + n.nameOffset, n.nameLength);
 }
 
 std::span<const NodeId> TreeIndex::children(NodeId node) const
@@ -145,8 +145,8 @@ wcow::WindowsEntry TreeIndex::entry(const Record& record) const
 
 size_t TreeIndex::memoryBytes() const
 {
-    size_t bytes = m_nodes.capacity() * sizeof(Node) + m_children.capacity() * sizeof(NodeId)
-        + m_records.capacity() * sizeof(Record) + m_names.capacity() + m_blobs.capacity();
+    size_t bytes = m_nodes.memoryBytes() + m_children.capacity() * sizeof(NodeId) + m_records.memoryBytes()
+        + m_names.memoryBytes() + m_blobs.capacity();
     for (const auto& s : m_sddls)
         bytes += s.capacity() + sizeof(s);
     return bytes;

@@ -4,11 +4,18 @@
 #include "common/sha256.h"
 #include "wcow/windowsentry.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace layerscope::index {
@@ -19,9 +26,10 @@ inline constexpr NodeId InvalidNode = UINT32_MAX;
 // The compact, immutable tree of one layer (or of a merged chain). Built once by TreeIndexBuilder, then shared
 // read-only by the CLI, the diff engine and the UI models, which address nodes by NodeId (a model's internal id).
 //
-// Memory: one Node (24 bytes) per path component plus one Record (about 120 bytes) per tar entry; names, link
-// targets and extended attributes live in byte arenas and security descriptors are interned, since a layer
-// typically uses a handful of distinct descriptors for 100k files.
+// Memory: one Node (24 bytes) and one child slot (4 bytes) per path component plus one Record (144 bytes) per tar
+// entry; names, link targets and extended attributes live in byte arenas and security descriptors are interned,
+// since a layer typically uses a handful of distinct descriptors for 100k files. Nodes, records and names are
+// the very buffers TreeIndexBuilder filled (see Array), so finishing an index copies none of them.
 class TreeIndex
 {
 public:
@@ -58,7 +66,7 @@ public:
         uint32_t record = UINT32_MAX; // UINT32_MAX for directories that only exist as parents of other entries
     };
 
-    TreeIndex() = default;
+    TreeIndex() { m_nodes.push_back(Node {}); }
 
     NodeId root() const { return 0; }
     size_t nodeCount() const { return m_nodes.size(); }
@@ -76,7 +84,7 @@ public:
     // The entry stored at this node, or nullptr for an implicit directory.
     const Record* record(NodeId node) const;
     // Records in the order the tar held them.
-    std::span<const Record> records() const { return m_records; }
+    std::span<const Record> records() const { return {m_records.data(), m_records.size()}; }
 
     std::string_view sddl(const Record& record) const { return m_sddls[record.sddl]; }
     std::string_view linkTarget(const Record& record) const;
@@ -90,10 +98,128 @@ public:
 private:
     friend class TreeIndexBuilder;
 
-    std::vector<Node> m_nodes {Node {}}; // node 0 is the root
+    // A growable array of trivially copyable elements on malloc/realloc. A std::vector grows by allocating a new
+    // buffer and copying, so growing (or handing over) 144-byte records briefly needs twice their size; realloc
+    // moves large blocks with mremap on Linux (no copy, and the unused tail is address space only). It grows by
+    // 1/8 so that spare capacity stays small where realloc does copy. TreeIndexBuilder fills these and finish()
+    // moves them into the index, converting nodes in place.
+    template<typename T> class Array
+    {
+        static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+
+    public:
+        Array() = default;
+        Array(const Array& other) { assign(other); }
+        Array(Array&& other) noexcept { swap(other); }
+        Array& operator=(const Array& other)
+        {
+            if (this != &other)
+                assign(other);
+            return *this;
+        }
+        Array& operator=(Array&& other) noexcept
+        {
+            Array(std::move(other)).swap(*this);
+            return *this;
+        }
+        ~Array() { std::free(m_data); }
+
+        T* data() { return m_data; }
+        const T* data() const { return m_data; }
+        size_t size() const { return m_size; }
+        size_t capacity() const { return m_capacity; }
+        bool empty() const { return m_size == 0; }
+        T& operator[](size_t i) { return m_data[i]; }
+        const T& operator[](size_t i) const { return m_data[i]; }
+        const T* begin() const { return m_data; }
+        const T* end() const { return m_data + m_size; }
+
+        void push_back(const T& value)
+        {
+            if (m_size == m_capacity)
+                reallocate(std::max<size_t>({m_size + 1, m_capacity + m_capacity / 8, 64 / sizeof(T) + 1}));
+            new (m_data + m_size) T(value);
+            ++m_size;
+        }
+        // Appends n elements copied from data (which must not point into this array).
+        void append(const T* data, size_t n)
+        {
+            if (m_size + n > m_capacity)
+                reallocate(std::max<size_t>({m_size + n, m_capacity + m_capacity / 8, 64 / sizeof(T) + 1}));
+            if (n > 0)
+                std::memcpy(static_cast<void*>(m_data + m_size), data, n * sizeof(T));
+            m_size += n;
+        }
+        void truncate(size_t n) { m_size = std::min(m_size, n); }
+        void shrinkToFit()
+        {
+            if (m_capacity > m_size)
+                reallocate(m_size);
+        }
+        size_t memoryBytes() const { return m_capacity * sizeof(T); }
+
+        // Hands the buffer to an array of another element type, whose elements the caller has written in place
+        // (TreeIndexBuilder turns its nodes and its packed records into TreeIndex nodes and records this way).
+        // The buffer comes from malloc, so it is aligned for any element type.
+        template<typename U> Array<U> reinterpretAs(size_t size) &&
+        {
+            static_assert(alignof(U) <= alignof(std::max_align_t));
+            Array<U> out;
+            out.m_capacity = m_capacity * sizeof(T) / sizeof(U);
+            out.m_size = std::min(size, out.m_capacity);
+            out.m_data = reinterpret_cast<U*>(std::exchange(m_data, nullptr));
+            m_size = m_capacity = 0;
+            return out;
+        }
+        // Grows the capacity to at least n elements.
+        void reserve(size_t n)
+        {
+            if (n > m_capacity)
+                reallocate(n);
+        }
+
+    private:
+        template<typename> friend class Array;
+
+        void swap(Array& other) noexcept
+        {
+            std::swap(m_data, other.m_data);
+            std::swap(m_size, other.m_size);
+            std::swap(m_capacity, other.m_capacity);
+        }
+        void assign(const Array& other)
+        {
+            m_size = 0;
+            if (other.m_size > m_capacity)
+                reallocate(other.m_size);
+            if (other.m_size > 0)
+                std::memcpy(static_cast<void*>(m_data), other.m_data, other.m_size * sizeof(T));
+            m_size = other.m_size;
+        }
+        void reallocate(size_t capacity)
+        {
+            if (capacity == 0) {
+                std::free(m_data);
+                m_data = nullptr;
+                m_capacity = 0;
+                return;
+            }
+            void* grown = std::realloc(static_cast<void*>(m_data), capacity * sizeof(T));
+            if (!grown)
+                throw std::bad_alloc();
+            m_data = static_cast<T*>(grown);
+            m_capacity = capacity;
+        }
+
+        T* m_data = nullptr;
+        size_t m_size = 0;
+        size_t m_capacity = 0;
+    };
+
+    Array<Node> m_nodes; // node 0 is the root
     std::vector<NodeId> m_children;
-    std::vector<Record> m_records;
-    std::string m_names;
+    Array<Record> m_records;
+    Array<char> m_names;
     std::string m_blobs; // link targets and serialised xattrs
     std::vector<std::string> m_sddls {std::string()};
     bool m_caseInsensitive = false;

@@ -6,13 +6,16 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 namespace layerscope::index {
 
 // Builds a TreeIndex from entries arriving in tar order. Windows trees compare names case-insensitively (NTFS):
 // the first spelling seen is kept for display. Also used to build merged views, which need remove() for
 // whiteouts and replaced paths.
+//
+// Memory: the builder holds little beyond what the finished index will (the records themselves, one 24-byte node
+// per path component, names in one arena, a hash table of 4-byte slots), in the index's own buffers, which
+// finish() compacts in place and hands over, so building a layer peaks only a little above the index it makes.
 class TreeIndexBuilder
 {
 public:
@@ -36,6 +39,12 @@ public:
     bool isDirectory(std::string_view path) const;
 
     TreeIndex finish();
+
+    // Heap bytes the builder holds now, counted by capacity (an estimate: allocator overhead is not included).
+    size_t memoryBytes() const;
+    // The most the builder held at once so far, including transient moments inside add() (a hash-table resize)
+    // and, during finish(), the index under construction.
+    size_t peakMemoryBytes() const;
 
 private:
     struct Impl;

@@ -51,6 +51,57 @@ std::vector<std::string> allPaths(const TreeIndex& index)
     return paths;
 }
 
+// About 100k entries shaped like a Windows base layer: long WinSxS component folders, a flat System32, driver
+// packages and servicing manifests, each file with a descriptor and a hash.
+template<typename Sink> void windowsLikeEntries(Sink&& sink)
+{
+    size_t count = 0;
+    const auto hex = [](uint64_t v) {
+        char buf[17];
+        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v * 0x9e3779b97f4a7c15ull));
+        return std::string(buf);
+    };
+    const auto add = [&](std::string path, EntryType type) {
+        auto e = entry(std::move(path), type, type == EntryType::File ? 4096 : 0);
+        e.sddl = type == EntryType::File
+            ? "O:S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464G:S-1-5-80-"
+              "956008885-3418522649-1831038044-1853292631-2271478464D:PAI(A;;FA;;;S-1-5-80-"
+              "956008885-3418522649-1831038044-1853292631-2271478464)(A;;0x1200a9;;;BA)"
+            : "O:SYG:SYD:PAI(A;OICIIO;GA;;;CO)(A;OICIIO;GA;;;SY)(A;;0x1301bf;;;SY)";
+        e.attributes = type == EntryType::File ? 0x20 : 0x10;
+        e.created = wcow::PaxTime {1600000000, 123456700};
+        sink(e);
+        ++count;
+    };
+    for (const char* dir : {"Files", "Files/Windows", "Files/Windows/WinSxS", "Files/Windows/System32",
+                            "Files/Windows/System32/DriverStore", "Files/Windows/System32/DriverStore/FileRepository",
+                            "Files/Windows/servicing", "Files/Windows/servicing/Packages"})
+        add(dir, EntryType::Directory);
+    for (int c = 0; c < 1000; ++c) {
+        const std::string dir = "Files/Windows/WinSxS/amd64_microsoft-windows-component" + std::to_string(c)
+            + "_31bf3856ad364e35_10.0.17763." + std::to_string(c % 97) + "_none_" + hex(c);
+        add(dir, EntryType::Directory);
+        for (int f = 0; f < 60; ++f)
+            add(dir + "/" + (f % 3 ? "Microsoft.Windows.Part" : "api-ms-win-core-") + std::to_string(f)
+                    + (f % 2 ? ".dll" : ".dll.mui"),
+                EntryType::File);
+    }
+    for (int f = 0; f < 20000; ++f)
+        add("Files/Windows/System32/" + std::string(f % 2 ? "Windows.Storage." : "msvcp_") + std::to_string(f) + ".dll",
+            EntryType::File);
+    for (int d = 0; d < 500; ++d) {
+        const std::string dir = "Files/Windows/System32/DriverStore/FileRepository/netdriver" + std::to_string(d)
+            + ".inf_amd64_" + hex(d);
+        add(dir, EntryType::Directory);
+        for (int f = 0; f < 20; ++f)
+            add(dir + "/driver" + std::to_string(f) + (f % 2 ? ".sys" : ".cat"), EntryType::File);
+    }
+    for (int p = 0; count < 100000; ++p)
+        add("Files/Windows/servicing/Packages/Package_for_KB" + std::to_string(4500000 + p)
+                + "~31bf3856ad364e35~amd64~~10.0.1." + std::to_string(p % 4000) + ".mum",
+            EntryType::File);
+}
+
 } // namespace
 
 class TestTreeIndex : public QObject
@@ -159,6 +210,89 @@ private slots:
         const double perEntry = double(index.memoryBytes()) / double(index.recordCount());
         qInfo("index memory: %.0f bytes per entry", perEntry);
         QVERIFY(perEntry < 300);
+    }
+
+    void builderPeaksNearTheIndexSize()
+    {
+        size_t pathBytes = 0;
+        size_t count = 0;
+        TreeIndexBuilder builder(true, true);
+        size_t buildPeak = 0;
+        windowsLikeEntries([&](const wcow::WindowsEntry& e) {
+            pathBytes += e.path.size();
+            ++count;
+            builder.add(e, Sha256Digest {});
+            buildPeak = std::max(buildPeak, builder.memoryBytes());
+        });
+        buildPeak = std::max(buildPeak, builder.peakMemoryBytes()); // includes moments inside add()
+        const TreeIndex index = builder.finish();
+        const double n = double(index.recordCount());
+        QCOMPARE(index.recordCount(), count);
+        qInfo("%zu entries, %.0f path bytes per entry; builder peak %.0f bytes per entry while adding, %.0f during "
+              "finish(); index %.0f",
+              count, double(pathBytes) / n, double(buildPeak) / n, double(builder.peakMemoryBytes()) / n,
+              double(index.memoryBytes()) / n);
+        QVERIFY(double(buildPeak) / n < 200);
+        // finish() hands the state over piece by piece: never far above the index it returns.
+        QVERIFY(double(builder.peakMemoryBytes()) < 1.2 * double(index.memoryBytes()));
+        QCOMPARE(index.path(index.find("files/windows/system32/MSVCP_0.DLL")),
+                 std::string("Files/Windows/System32/msvcp_0.dll"));
+    }
+
+    void keepsCaseVariantsApartWhenAsked()
+    {
+        TreeIndexBuilder builder(true, /*keepCaseVariants=*/true);
+        builder.add(entry("Files/a.txt", EntryType::File, 1), std::nullopt);
+        builder.add(entry("Files/A.txt", EntryType::File, 2), std::nullopt);
+        builder.add(entry("Files/a.txt", EntryType::File, 3), std::nullopt); // replaces the first spelling
+        builder.add(entry("Files/\xc3\x84rger", EntryType::File, 4), std::nullopt);
+        builder.add(entry("FILES/\xc3\xa4RGER", EntryType::File, 5), std::nullopt);
+        const TreeIndex index = builder.finish();
+        QCOMPARE(childNames(index, index.find("files")),
+                 (std::vector<std::string> {"a.txt", "A.txt", "\xc3\x84rger", "\xc3\xa4RGER"}));
+        QCOMPARE(index.recordCount(), size_t(4));
+        QCOMPARE(index.records()[0].size, uint64_t(2));
+        QCOMPARE(index.path(index.records()[1].node), std::string("Files/a.txt"));
+        QCOMPARE(index.records()[1].size, uint64_t(3));
+    }
+
+    void removesSubtreesAndAddsThemAfresh()
+    {
+        TreeIndexBuilder builder(true);
+        std::vector<std::string> kept;
+        for (int i = 0; i < 5000; ++i) {
+            const std::string path = "Files/dir" + std::to_string(i % 7) + "/File" + std::to_string(i);
+            builder.add(entry(path), std::nullopt);
+            if (i % 3 == 0)
+                QVERIFY(builder.remove("files/DIR" + std::to_string(i % 7) + "/file" + std::to_string(i)));
+            else
+                kept.push_back(path);
+        }
+        QVERIFY(!builder.remove("Files/dir0/File0"));
+        QVERIFY(!builder.contains(""));
+        QVERIFY(!builder.isDirectory(""));
+        for (const auto& path : kept)
+            QVERIFY(builder.contains(path));
+        QVERIFY(builder.isDirectory("FILES/dir3"));
+        QVERIFY(!builder.isDirectory("Files/dir3/File3"));
+        QVERIFY(builder.remove("Files/dir6"));
+        QVERIFY(!builder.contains("Files/dir6/File6"));
+        builder.add(entry("Files/dir6/again"), std::nullopt);
+        builder.removeChildren("Files/dir5");
+        QVERIFY(builder.contains("Files/dir5"));
+        const TreeIndex index = builder.finish();
+        size_t expected = 0;
+        for (const auto& path : kept)
+            expected += path.starts_with("Files/dir6/") || path.starts_with("Files/dir5/") ? 0 : 1;
+        QCOMPARE(index.recordCount(), expected + 1);
+        QCOMPARE(allPaths(index).size(), expected + 1 + 8); // Files, dir0..dir6
+        for (NodeId n = 1; n < index.nodeCount(); ++n) {
+            const auto siblings = index.children(index.parent(n));
+            QVERIFY(std::find(siblings.begin(), siblings.end(), n) != siblings.end());
+            if (const auto* r = index.record(n))
+                QCOMPARE(r->node, n);
+        }
+        QCOMPARE(childNames(index, index.find("files/dir6")), (std::vector<std::string> {"again"}));
     }
 };
 
