@@ -237,6 +237,8 @@ void DetailsPane::showPreview(const std::vector<uint8_t>& bytes, uint64_t total)
         shown += tr("\n… the first %1 of %2 bytes").arg(bytes.size()).arg(total);
     if (bytes.empty())
         shown = tr("(empty)");
+    // A hex dump is read in columns: wrapping its lines would scramble them; text reads better wrapped.
+    m_preview->setLineWrapMode(isText ? QPlainTextEdit::WidgetWidth : QPlainTextEdit::NoWrap);
     m_preview->setPlainText(shown);
 }
 

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "image/imagesource.h"
 #include "index/layerscan.h"
 #include "index/treeindex.h"
 
 #include <QString>
-
-#include <filesystem>
 
 #include <memory>
 #include <string>
@@ -34,9 +33,6 @@ struct LoadedLayer
     std::vector<std::string> warnings;
     std::vector<std::string> urls; // of foreign layers
     std::shared_ptr<const index::TreeIndex> tree; // null when the blob is absent
-    // The layer blob as a file of its own, from which entry data (previews, hives, export) can be read; empty when
-    // the blob sits inside an archive (core cannot yet hand out such a blob as a stream).
-    std::filesystem::path blobFile;
 };
 
 // Everything opening a path produced: the chain, the image facts above it and the merged view.
@@ -52,6 +48,8 @@ struct LoadedSource
     std::vector<std::string> findings; // identity mismatches and layout problems, "error: ..." / "warning: ..."
     std::vector<LoadedLayer> layers;
     std::shared_ptr<const index::TreeIndex> merged;
+    // The source as core opened it: entry data (previews, hives, export) is read through it (EntryReader).
+    std::shared_ptr<const image::ImageSource> image;
 
     bool isEmpty() const { return layers.empty(); }
 };

@@ -2,17 +2,20 @@
 #include "mainwindow.h"
 
 #include "baselayer/baselayerbuilder.h"
+#include "baselayer/sampleimage.h"
 #include "chainmodel.h"
 #include "chainpane.h"
 #include "common/error.h"
+#include "common/versions.h"
 #include "detailspane.h"
 #include "diffmodel.h"
 #include "diffpane.h"
 #include "formatting.h"
 #include "hivebrowser.h"
 #include "icons.h"
-#include "index/entrydata.h"
+#include "io/atomicfile.h"
 #include "layertreemodel.h"
+#include "scratchpanel.h"
 #include "sourceloader.h"
 #include "taskprogresswidget.h"
 #include "taskrunner.h"
@@ -22,6 +25,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -60,6 +64,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_tree(new TreePane(m_runner, this))
     , m_details(new DetailsPane(this))
     , m_diff(new DiffPane(m_runner, this))
+    , m_scratch(new ScratchPanel(m_runner, this))
+    , m_scratchDock(new QDockWidget(tr("Scratch Layer"), this))
 {
     setWindowTitle(QStringLiteral("LayerScope"));
     setWindowIcon(Icons::get(Icons::App));
@@ -82,7 +88,20 @@ MainWindow::MainWindow(QWidget* parent)
     m_modes->addTab(m_diff, Icons::get(Icons::Compare), tr("&Diff"));
     connect(m_diff, &DiffPane::failed, this, &MainWindow::showError);
     connect(m_tree, &TreePane::compareWithRequested, this, &MainWindow::compareCurrentWith);
+    connect(m_tree, &TreePane::exportRequested, this, &MainWindow::chooseAndExport);
     setCentralWidget(m_modes);
+
+    // The scratch layer is edited alongside browsing and diffing, so it docks rather than taking a tab.
+    m_scratchDock->setObjectName(QStringLiteral("scratchDock"));
+    m_scratchDock->setWidget(m_scratch);
+    addDockWidget(Qt::BottomDockWidgetArea, m_scratchDock);
+    m_scratchDock->hide();
+    connect(m_scratch, &ScratchPanel::failed, this, &MainWindow::showError);
+    connect(m_scratch, &ScratchPanel::committed, this, [this](const QString& layer, const QString& image) {
+        statusBar()->showMessage(tr("Committed %1").arg(layer), 10000);
+        // Show what was written: the new image when there is one (its chain ends in the new layer), else the layer.
+        openPath(image.isEmpty() ? layer : image);
+    });
 
     statusBar()->addPermanentWidget(m_progress);
     connect(m_runner, &TaskRunner::failed, this, &MainWindow::showError);
@@ -132,6 +151,16 @@ void MainWindow::createActions()
     file->addAction(tr("Open &Hive File…"), this, &MainWindow::chooseAndOpenHive);
     file->addSeparator();
 
+    m_openScratch = file->addAction(tr("Open Scratch &Layer…"), this, &MainWindow::chooseAndOpenScratchLayer);
+    m_openScratch->setObjectName(QStringLiteral("actionOpenScratchLayer"));
+    m_openScratch->setToolTip(tr("Edit files over the layer shown (or the whole chain) in a work folder, then "
+                                 "commit the changes as a new layer"));
+    m_openScratch->setEnabled(false);
+    file->addAction(tr("Open Scratch F&older…"), this, &MainWindow::chooseAndOpenScratchFolder);
+    m_chain->view()->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_chain->view()->addAction(m_openScratch);
+    file->addSeparator();
+
     auto* compare = file->addAction(Icons::get(Icons::Compare), tr("&Compare…"), this, &MainWindow::compareCurrentWith);
     compare->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     compare->setObjectName(QStringLiteral("actionCompare"));
@@ -170,6 +199,7 @@ void MainWindow::createActions()
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_scratchDock->toggleViewAction());
     auto* browse = view->addAction(tr("&Browse"), this, [this] { m_modes->setCurrentIndex(0); });
     browse->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
     auto* diffView = view->addAction(tr("&Diff"), this, [this] { m_modes->setCurrentWidget(m_diff); });
@@ -223,16 +253,27 @@ void MainWindow::openPath(const QString& path)
 
 void MainWindow::openSample()
 {
-    // The sample (base + delta with interesting entries + a simulated round trip) needs a generator in
-    // core, which does not exist yet (see the report). Until then the sample is what core can build: an empty base
-    // layer with a UtilityVM, packaged as an OCI image in a temporary folder.
-    m_sampleDir = std::make_unique<QTemporaryDir>();
-    NewBaseLayerDialog::Request request;
-    request.output = std::filesystem::path(m_sampleDir->filePath(QStringLiteral("sample-oci")).toStdWString());
-    request.format = baselayer::OutputFormat::Oci;
-    request.utilityVm = true;
-    request.tag = "layerscope/sample:latest";
-    createBaseLayer(request);
+    // A fresh folder per sample, kept until the window goes (the open image and the diff read from it).
+    auto dir = std::make_shared<QTemporaryDir>();
+    if (!dir->isValid()) {
+        showError(tr("Could not create the sample"), dir->errorString());
+        return;
+    }
+    const std::filesystem::path folder(dir->path().toStdWString());
+    m_runner->run(
+        QStringLiteral("sample"), tr("Generating the sample image"), this,
+        [folder](Progress& progress) { return baselayer::writeSampleImage(folder, progress); },
+        [this, dir](baselayer::SampleImage sample) {
+            m_sampleDir = dir;
+            const QString image = QString::fromStdWString(sample.image.wstring());
+            const QString base = QString::fromStdWString(sample.base.wstring());
+            const QString reexport = QString::fromStdWString(sample.reexport.wstring());
+            emit sampleCreated(image, base, reexport);
+            openPath(image);
+            // The round-trip pair waits in the Diff tab: one click (Ctrl+2) away, already compared.
+            m_diff->compare(base, reexport);
+        },
+        [this](const QString& message) { showError(tr("Could not create the sample"), message); });
 }
 
 void MainWindow::showNewBaseLayerDialog(bool fromFolder)
@@ -359,17 +400,12 @@ void MainWindow::openHiveFile(const QString& path)
         [this, name](const QString& message) { showError(tr("Could not read hive %1").arg(name), message); });
 }
 
-std::pair<std::filesystem::path, uint64_t> MainWindow::entryDataSource(const index::TreeIndex& tree,
-                                                                       index::NodeId node) const
+EntryReader MainWindow::entryReader(const index::TreeIndex& tree, index::NodeId node) const
 {
     const auto* record = tree.record(node);
-    if (!m_source || !record)
-        return {};
     // In the merged view a record is the one of the layer that last set the path, with its position in that tar.
-    const int position = m_tree->model()->isMerged() ? int(record->layer) : m_shownLayer;
-    if (position < 0 || size_t(position) >= m_source->layers.size())
-        return {};
-    return {m_source->layers[size_t(position)].blobFile, record->tarIndex};
+    const int position = record && m_tree->model()->isMerged() ? int(record->layer) : m_shownLayer;
+    return EntryReader::forEntry(m_source, tree, node, position);
 }
 
 void MainWindow::entrySelected(std::shared_ptr<const index::TreeIndex> tree, index::NodeId node)
@@ -381,26 +417,16 @@ void MainWindow::entrySelected(std::shared_ptr<const index::TreeIndex> tree, ind
     const auto* record = tree ? tree->record(node) : nullptr;
     if (!record)
         return;
-    const bool hasData = record->type == wcow::EntryType::File || record->type == wcow::EntryType::Stream;
-    if (!hasData) {
-        m_details->showPreviewMessage(tr("No data: a %1 has none.").arg(Formatting::entryType(record->type)));
+    const EntryReader reader = entryReader(*tree, node);
+    m_details->setHiveAvailable(reader.isValid(), reader.reason());
+    if (!reader.isValid()) {
+        m_details->showPreviewMessage(reader.reason());
         return;
     }
-    const auto [layerFile, tarIndex] = entryDataSource(*tree, node);
-    if (layerFile.empty()) {
-        const QString why = tr("This layer's blob is inside an archive; reading entry data from it needs a core "
-                               "function this build lacks.");
-        m_details->showPreviewMessage(why);
-        m_details->setHiveAvailable(false, why);
-        return;
-    }
-    m_details->setHiveAvailable(true);
     const uint64_t size = record->size;
-    const auto file = layerFile;
-    const auto index = tarIndex;
     m_runner->run(
         QStringLiteral("preview"), tr("Reading %1").arg(Formatting::fromUtf8(tree->name(node))), this,
-        [file, index](Progress& progress) { return index::readEntryData(file, index, 4096, progress); },
+        [reader](Progress& progress) { return reader.read(4096, progress); },
         [this, size, tree, node](std::vector<uint8_t> bytes) {
             if (tree == m_entryTree && node == m_entryNode)
                 m_details->showPreview(bytes, size);
@@ -412,23 +438,77 @@ void MainWindow::readEntryAsHive()
 {
     if (!m_entryTree)
         return;
-    const auto [layerFile, tarIndex] = entryDataSource(*m_entryTree, m_entryNode);
-    if (layerFile.empty())
+    const EntryReader reader = entryReader(*m_entryTree, m_entryNode);
+    if (!reader.isValid())
         return;
     const QString name = QString::fromStdString(m_entryTree->path(m_entryNode));
-    const auto file = layerFile;
-    const auto index = tarIndex;
     m_runner->run(
         QStringLiteral("hive"), tr("Reading hive %1").arg(name), this,
-        [file, index, name](Progress& progress) {
-            auto bytes = index::readEntryData(file, index, hive::HiveReader::kMaxHiveSize + 1, progress);
+        [reader, name](Progress& progress) {
+            auto bytes = reader.read(hive::HiveReader::kMaxHiveSize + 1, progress);
             if (bytes.size() > hive::HiveReader::kMaxHiveSize)
-                throw Error(Error::Where {file.filename().string(), index, name.toStdString(), {}},
+                throw Error(Error::Where {{}, {}, name.toStdString(), {}},
                             "hive is larger than the 512 MiB LayerScope reads");
             return std::make_shared<const hive::HiveReader>(bytes);
         },
         [this, name](std::shared_ptr<const hive::HiveReader> hive) { m_details->showHive(std::move(hive), name); },
         [this, name](const QString& message) { showError(tr("Could not read %1 as a hive").arg(name), message); });
+}
+
+void MainWindow::chooseAndExport(const QString& entryPath)
+{
+    const auto tree = m_tree->model()->tree();
+    const index::NodeId node = tree ? tree->find(entryPath.toStdString()) : index::InvalidNode;
+    if (node == index::InvalidNode)
+        return;
+    const EntryReader reader = entryReader(*tree, node);
+    if (!reader.isValid()) {
+        showError(tr("Cannot export %1").arg(entryPath), reader.reason());
+        return;
+    }
+    QSettings settings;
+    const QString start = settings.value(QStringLiteral("exportDirectory"), QDir::homePath()).toString();
+    // An alternate data stream "file:stream" gets a name every file system takes.
+    QString name = Formatting::fromUtf8(tree->name(node));
+    name.replace(QLatin1Char(':'), QLatin1Char('_'));
+    // QFileDialog asks before replacing an existing file, so what it returns may be overwritten.
+    const QString target
+        = QFileDialog::getSaveFileName(this, tr("Export %1").arg(entryPath), QDir(start).filePath(name));
+    if (target.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("exportDirectory"), QFileInfo(target).absolutePath());
+    exportEntry(entryPath, target, true);
+}
+
+void MainWindow::exportEntry(const QString& entryPath, const QString& target, bool overwrite)
+{
+    const auto tree = m_tree->model()->tree();
+    const index::NodeId node = tree ? tree->find(entryPath.toStdString()) : index::InvalidNode;
+    const QString name = QFileInfo(target).fileName();
+    if (node == index::InvalidNode) {
+        showError(tr("Could not export %1").arg(name), tr("No entry %1 in the tree shown.").arg(entryPath));
+        return;
+    }
+    const EntryReader reader = entryReader(*tree, node);
+    if (!reader.isValid()) {
+        showError(tr("Could not export %1").arg(name), reader.reason());
+        return;
+    }
+    const std::filesystem::path output(target.toStdWString());
+    m_runner->run(
+        QStringLiteral("export"), tr("Exporting %1").arg(name), this,
+        [reader, output, overwrite](Progress& progress) {
+            // Written under a temporary name and renamed into place: a cancel or an error leaves nothing behind.
+            io::AtomicFile file(output, {.overwrite = overwrite});
+            const uint64_t bytes = reader.copyTo(file, progress);
+            file.commit();
+            return bytes;
+        },
+        [this, target](uint64_t bytes) {
+            statusBar()->showMessage(tr("Exported %1 (%2)").arg(target, Formatting::size(bytes)), 5000);
+            emit entryExported(target, bytes);
+        },
+        [this, name](const QString& message) { showError(tr("Could not export %1").arg(name), message); });
 }
 
 void MainWindow::setSource(std::shared_ptr<const LoadedSource> source)
@@ -437,6 +517,7 @@ void MainWindow::setSource(std::shared_ptr<const LoadedSource> source)
     m_details->clear();
     m_tree->clear();
     m_chain->setSource(m_source);
+    m_openScratch->setEnabled(m_source != nullptr);
     setWindowFilePath(m_source ? m_source->path : QString());
     setWindowTitle(m_source ? tr("%1 — LayerScope").arg(QFileInfo(m_source->path).fileName())
                             : QStringLiteral("LayerScope"));
@@ -518,11 +599,59 @@ void MainWindow::fillRecentMenu()
 
 QString MainWindow::aboutText()
 {
+    QString libraries;
+    for (const auto& [name, version] : libraryVersions())
+        libraries
+            += QStringLiteral("<tr><td>%1</td><td>%2</td></tr>")
+                   .arg(QString::fromStdString(name).toHtmlEscaped(), QString::fromStdString(version).toHtmlEscaped());
     return tr("<h3>LayerScope %1</h3>"
               "<p>Inspect, diff, build and edit Windows container image layers.</p>"
-              "<p>Qt %2 (built with %3)<br>libarchive: %4</p>")
+              "<table><tr><td>Qt</td><td>%2 (built with %3)</td></tr>%4</table>")
         .arg(QStringLiteral(LAYERSCOPE_VERSION), QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR),
-             tr("version not reported by core yet"));
+             libraries);
+}
+
+void MainWindow::chooseAndOpenScratchLayer()
+{
+    if (!m_source)
+        return;
+    QSettings settings;
+    const QString start = settings.value(QStringLiteral("scratchDirectory"), QDir::homePath()).toString();
+    const QString parent = QFileDialog::getExistingDirectory(this, tr("Where to Create the Work Folder"), start);
+    if (parent.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("scratchDirectory"), parent);
+    // A new folder (prepare refuses existing ones): "<source>-scratch", numbered when that is taken.
+    QString stem = QFileInfo(m_source->path).fileName();
+    for (const QString& suffix : {QStringLiteral(".tar.gz"), QStringLiteral(".tar.zst"), QStringLiteral(".tar")})
+        if (stem.endsWith(suffix))
+            stem.chop(suffix.size());
+    QString workDir = QDir(parent).filePath(stem + QStringLiteral("-scratch"));
+    for (int n = 2; QFileInfo::exists(workDir); ++n)
+        workDir = QDir(parent).filePath(QStringLiteral("%1-scratch-%2").arg(stem).arg(n));
+    openScratchLayer(workDir);
+}
+
+void MainWindow::openScratchLayer(const QString& workDir)
+{
+    if (!m_source)
+        return;
+    scratch::PrepareRequest request;
+    request.source = std::filesystem::path(m_source->path.toStdWString());
+    if (m_shownLayer >= 0)
+        request.upTo = size_t(m_shownLayer);
+    request.workDir = std::filesystem::path(workDir.toStdWString());
+    m_scratchDock->show();
+    m_scratch->prepare(request);
+}
+
+void MainWindow::chooseAndOpenScratchFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Scratch Work Folder"), QDir::homePath());
+    if (dir.isEmpty())
+        return;
+    m_scratchDock->show();
+    m_scratch->openWorkFolder(std::filesystem::path(dir.toStdWString()));
 }
 
 void MainWindow::showAbout()
@@ -605,13 +734,14 @@ void MainWindow::takeScreenshotsWhenIdle(const ScreenshotPlan& plan)
         }
         poll->stop();
         poll->deleteLater();
-        QApplication::exit(saveScreenshots(plan.dir) ? 0 : 1);
+        QApplication::exit(saveScreenshots(plan) ? 0 : 1);
     });
     poll->start();
 }
 
-bool MainWindow::saveScreenshots(const QString& dir)
+bool MainWindow::saveScreenshots(const ScreenshotPlan& plan)
 {
+    const QString& dir = plan.dir;
     QDir().mkpath(dir);
     bool ok = true;
     const auto save = [&](QWidget* widget, const QString& name) {
@@ -629,6 +759,8 @@ bool MainWindow::saveScreenshots(const QString& dir)
     m_details->tabs()->setCurrentIndex(DetailsPane::PreviewTab);
     save(m_details, QStringLiteral("details-preview"));
     m_details->tabs()->setCurrentIndex(DetailsPane::HiveTab);
+    if (!plan.hiveKey.isEmpty())
+        m_details->hiveBrowser()->selectKey(plan.hiveKey);
     save(m_details, QStringLiteral("details-hive"));
     m_details->tabs()->setCurrentIndex(DetailsPane::EntryTab);
     if (m_diff->model()->rowCount() > 0) {

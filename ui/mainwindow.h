@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "entryreader.h"
 #include "loadedsource.h"
 #include "newbaselayerdialog.h"
 
@@ -8,6 +9,8 @@
 
 #include <memory>
 
+class QAction;
+class QDockWidget;
 class QMenu;
 class QSplitter;
 class QTabWidget;
@@ -18,6 +21,7 @@ namespace layerscope::ui {
 class ChainPane;
 class DetailsPane;
 class DiffPane;
+class ScratchPanel;
 class TaskProgressWidget;
 class TaskRunner;
 class TreePane;
@@ -33,6 +37,8 @@ public:
 
     // Opens a layer blob or image source in the background; errors are shown in a dialog naming the file.
     void openPath(const QString& path);
+    // Generates the built-in sample (baselayer::writeSampleImage) into a temporary folder in the background, opens
+    // its two-layer image and compares its base layer with the simulated round-trip re-export in the Diff tab.
     void openSample();
     void openHiveFile(const QString& path);
     // Builds a base layer in the background, then opens it and shows its digest and validation result.
@@ -40,8 +46,16 @@ public:
     void showNewBaseLayerDialog(bool fromFolder);
     // Compares two tree specifications (anything the CLI's diff accepts) in the Diff tab.
     void compare(const QString& a, const QString& b);
+    // Prepares a scratch layer over the open source (up to the layer shown; the whole chain from the merged view)
+    // in the new folder `workDir`, and shows it in the Scratch Layer panel.
+    void openScratchLayer(const QString& workDir);
     // Selects an entry of the tree shown now by its path; false when absent.
     bool selectEntry(const QString& path);
+    // Writes the data of the shown tree's entry `entryPath` to `target` in the background, atomically; an existing
+    // `target` is replaced only with `overwrite` (the save dialog has asked the user by then).
+    void exportEntry(const QString& entryPath, const QString& target, bool overwrite);
+    // "Export File…": asks where to save the entry (QFileDialog asks before replacing a file), then exportEntry().
+    void chooseAndExport(const QString& entryPath);
 
     const std::shared_ptr<const LoadedSource>& source() const { return m_source; }
     TaskRunner* taskRunner() const { return m_runner; }
@@ -49,6 +63,8 @@ public:
     TreePane* treePane() const { return m_tree; }
     DetailsPane* detailsPane() const { return m_details; }
     DiffPane* diffPane() const { return m_diff; }
+    ScratchPanel* scratchPanel() const { return m_scratch; }
+    QDockWidget* scratchDock() const { return m_scratchDock; }
     QTabWidget* modeTabs() const { return m_modes; }
     QStringList recentFiles() const;
 
@@ -60,11 +76,12 @@ public:
         QString dir;
         QString selectPath;
         QString hiveEntry;
+        QString hiveKey; // selected in the hive browser, so that its values show
         QString compareA;
         QString compareB;
     };
     void takeScreenshotsWhenIdle(const ScreenshotPlan& plan);
-    bool saveScreenshots(const QString& dir);
+    bool saveScreenshots(const ScreenshotPlan& plan);
 
     static QString aboutText();
 
@@ -73,6 +90,10 @@ signals:
     void sourceOpened(const QString& path);
     // A base layer was written (before it is opened).
     void baseLayerCreated(const QString& output, const QString& digest);
+    // An entry's data was written to `target`.
+    void entryExported(const QString& target, qulonglong bytes);
+    // The sample was generated: its image, and the pair compared in the Diff tab.
+    void sampleCreated(const QString& image, const QString& base, const QString& reexport);
     // Emitted whenever an error dialog is shown, with its text.
     void errorShown(const QString& title, const QString& message);
 
@@ -94,11 +115,13 @@ private:
     void chooseAndOpen(bool folder);
     void chooseAndOpenHive();
     void showAbout();
+    void chooseAndOpenScratchLayer();
+    void chooseAndOpenScratchFolder();
     void compareCurrentWith();
     void entrySelected(std::shared_ptr<const index::TreeIndex> tree, index::NodeId node);
     void readEntryAsHive();
-    // The layer file and tar position an entry's data can be read from; empty path when it cannot.
-    std::pair<std::filesystem::path, uint64_t> entryDataSource(const index::TreeIndex& tree, index::NodeId node) const;
+    // Where an entry of the shown tree (a layer's, or the merged view's) can be read from.
+    EntryReader entryReader(const index::TreeIndex& tree, index::NodeId node) const;
     // The tree specification (as the CLI's diff takes it) of what the tree pane shows: PATH, or PATH@N for one
     // layer of an image.
     QString currentTreeSpec() const;
@@ -114,9 +137,12 @@ private:
     TreePane* m_tree;
     DetailsPane* m_details;
     DiffPane* m_diff;
+    ScratchPanel* m_scratch;
+    QDockWidget* m_scratchDock;
+    QAction* m_openScratch = nullptr;
     QMenu* m_recentMenu = nullptr;
     std::shared_ptr<const LoadedSource> m_source;
-    std::unique_ptr<QTemporaryDir> m_sampleDir;
+    std::shared_ptr<QTemporaryDir> m_sampleDir;
 };
 
 } // namespace layerscope::ui

@@ -15,7 +15,7 @@ LoadedSource SourceLoader::load(const QString& path, Progress& progress)
     const std::filesystem::path fsPath(path.toStdWString());
     image::OpenOptions openOptions;
     openOptions.progress = &progress;
-    const auto source = image::ImageSource::open(fsPath, openOptions);
+    const std::shared_ptr<image::ImageSource> source = image::ImageSource::open(fsPath, openOptions);
 
     // Not strict: a digest mismatch or an unreadable layer is shown as a finding next to the layers that did load,
     // which is more use in a viewer than refusing the whole image. Hashes feed the details pane and the diff.
@@ -62,12 +62,6 @@ LoadedSource SourceLoader::load(const QString& path, Progress& progress)
         layer.counts = ref.counts.value_or(index::EntryCounts {});
         layer.problems = ref.problems;
         layer.urls = ref.urls;
-        std::error_code ec;
-        if (image.kind == image::SourceKind::Layer)
-            layer.blobFile = fsPath;
-        else if (!ref.blobPath.empty() && std::filesystem::is_directory(fsPath, ec)
-                 && std::filesystem::is_regular_file(fsPath / std::filesystem::u8path(ref.blobPath), ec))
-            layer.blobFile = fsPath / std::filesystem::u8path(ref.blobPath);
         if (i < analysis.trees.size() && analysis.trees[i])
             layer.tree = std::make_shared<const index::TreeIndex>(std::move(*analysis.trees[i]));
         chain.push_back(layer.tree ? layer.tree.get() : &empty);
@@ -83,6 +77,7 @@ LoadedSource SourceLoader::load(const QString& path, Progress& progress)
     }
     progress.checkCancelled();
     loaded.merged = std::make_shared<const index::TreeIndex>(index::mergeLayers(chain, progress));
+    loaded.image = source;
     return loaded;
 }
 

@@ -205,9 +205,10 @@ void TreePane::showContextMenu(const QPoint& pos)
     menu.addAction(m_showDetails);
     menu.addSeparator();
     menu.addAction(m_export);
-    // Exporting needs core to read one entry's bytes from its layer, which it cannot do yet.
-    m_export->setEnabled(false);
-    m_export->setToolTip(tr("Needs core support for reading an entry's data"));
+    // Only files and alternate data streams have data to write out.
+    const auto& tree = m_model->tree();
+    const auto* record = tree ? tree->record(NodeId(index.data(NodeRole).toUInt())) : nullptr;
+    m_export->setEnabled(record && (record->type == wcow::EntryType::File || record->type == wcow::EntryType::Stream));
     menu.addAction(m_compareWith);
     menu.exec(m_view->viewport()->mapToGlobal(pos));
 }

@@ -37,6 +37,10 @@ int main(int argc, char** argv)
                                  QStringLiteral("PATH"));
     hiveEntry.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(hiveEntry);
+    QCommandLineOption hiveKey(QStringLiteral("hive-key"), QStringLiteral("Show this key of the hive."),
+                               QStringLiteral("PATH"));
+    hiveKey.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(hiveKey);
     QCommandLineOption compareWith(QStringLiteral("compare"), QStringLiteral("Compare tree A with tree B."),
                                    QStringLiteral("A,B"));
     compareWith.setFlags(QCommandLineOption::HiddenFromHelp);
@@ -54,8 +58,8 @@ int main(int argc, char** argv)
         window.openPath(paths.first());
     if (parser.isSet(screenshot)) {
         const QStringList sides = parser.value(compareWith).split(QLatin1Char(','));
-        window.takeScreenshotsWhenIdle(
-            {parser.value(screenshot), parser.value(select), parser.value(hiveEntry), sides.value(0), sides.value(1)});
+        window.takeScreenshotsWhenIdle({parser.value(screenshot), parser.value(select), parser.value(hiveEntry),
+                                        parser.value(hiveKey), sides.value(0), sides.value(1)});
     } else if (parser.isSet(select)) {
         QObject::connect(&window, &layerscope::ui::MainWindow::sourceOpened, &window,
                          [&window, path = parser.value(select)] { window.selectEntry(path); });

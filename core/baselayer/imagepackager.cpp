@@ -71,6 +71,16 @@ std::string hexOf(const std::string& digest)
     return digest.substr(digest.find(':') + 1);
 }
 
+// A hidden sibling of `output`: ".<name><suffix>". Built by appending, which also keeps GCC 12's -Wrestrict false
+// positive on `"." + std::string&&` (GCC bug 105329) away.
+fs::path hiddenSibling(const fs::path& output, const std::string& suffix)
+{
+    std::string name = ".";
+    name += output.filename().string();
+    name += suffix;
+    return output.parent_path() / name;
+}
+
 std::string randomSuffix()
 {
     std::random_device device;
@@ -101,15 +111,23 @@ WrittenLayer writeLayer(const std::function<void(io::ByteSink&)>& writeTar, io::
     return {toDigestString(stored.digest()), toDigestString(uncompressed.digest()), stored.size()};
 }
 
-json imageConfig(const PackageOptions& options, const std::string& diffId)
+json imageConfig(const PackageOptions& options, const std::vector<LayerToPackage>& layers,
+                 const std::vector<PackagedLayer>& written)
 {
     const std::string created = wcow::formatRfc3339(options.created);
+    json diffIds = json::array();
+    json history = json::array();
+    for (size_t i = 0; i < written.size(); ++i) {
+        diffIds.push_back(written[i].diffId);
+        history.push_back({{"created", created},
+                           {"created_by", layers[i].createdBy.empty() ? options.createdBy : layers[i].createdBy}});
+    }
     json config = {{"architecture", options.architecture},
                    {"os", "windows"},
                    {"created", created},
                    {"config", json::object()},
-                   {"rootfs", {{"type", "layers"}, {"diff_ids", json::array({diffId})}}},
-                   {"history", json::array({{{"created", created}, {"created_by", options.createdBy}}})}};
+                   {"rootfs", {{"type", "layers"}, {"diff_ids", diffIds}}},
+                   {"history", history}};
     if (!options.osVersion.empty())
         config["os.version"] = options.osVersion;
     return config;
@@ -132,10 +150,10 @@ std::string commitBytes(const fs::path& path, const std::string& bytes)
 }
 
 // Writes the OCI image layout into a hidden sibling folder, then renames it into place in one step.
-PackageResult writeOciLayout(const std::function<void(io::ByteSink&)>& writeTar, const fs::path& output,
+PackageResult writeOciLayout(const std::vector<LayerToPackage>& layers, const fs::path& output,
                              const PackageOptions& options)
 {
-    const fs::path staging = output.parent_path() / ("." + output.filename().string() + ".tmp-" + randomSuffix());
+    const fs::path staging = hiddenSibling(output, ".tmp-" + randomSuffix());
     struct Cleanup
     {
         fs::path path;
@@ -150,26 +168,25 @@ PackageResult writeOciLayout(const std::function<void(io::ByteSink&)>& writeTar,
     fs::create_directories(blobs);
 
     PackageResult result;
-    uint64_t layerSize = 0;
-    {
-        io::AtomicFile layerFile(staging / "layer.partial");
-        const WrittenLayer layer = writeLayer(writeTar, layerFile, OutputFormat::Oci);
+    json layerDescriptors = json::array();
+    for (const LayerToPackage& layer : layers) {
+        io::AtomicFile layerFile(staging / "layer.partial", {.overwrite = true});
+        const WrittenLayer written = writeLayer(layer.writeTar, layerFile, OutputFormat::Oci);
         layerFile.commit();
-        fs::rename(staging / "layer.partial", blobs / hexOf(layer.digest));
-        result.digest = layer.digest;
-        result.diffId = layer.diffId;
-        layerSize = layer.size;
+        // Two identical layers are one blob, named twice by the manifest.
+        fs::rename(staging / "layer.partial", blobs / hexOf(written.digest));
+        result.layers.push_back({written.digest, written.diffId});
+        layerDescriptors.push_back({{"mediaType", "application/vnd.oci.image.layer.v1.tar+gzip"},
+                                    {"digest", written.digest},
+                                    {"size", written.size}});
     }
-    const std::string config = imageConfig(options, result.diffId).dump();
+    const std::string config = imageConfig(options, layers, result.layers).dump();
     result.configDigest = commitBytes(blobs / hexOf(toDigestString(Sha256::of(config))), config);
     const json manifest
         = {{"schemaVersion", 2},
            {"mediaType", OciManifestType},
            {"config", {{"mediaType", OciConfigType}, {"digest", result.configDigest}, {"size", config.size()}}},
-           {"layers",
-            json::array({{{"mediaType", "application/vnd.oci.image.layer.v1.tar+gzip"},
-                          {"digest", result.digest},
-                          {"size", layerSize}}})}};
+           {"layers", layerDescriptors}};
     const std::string manifestBytes = manifest.dump();
     result.manifestDigest = commitBytes(blobs / hexOf(toDigestString(Sha256::of(manifestBytes))), manifestBytes);
     json descriptor = {{"mediaType", OciManifestType},
@@ -192,7 +209,7 @@ PackageResult writeOciLayout(const std::function<void(io::ByteSink&)>& writeTar,
     if (fs::exists(output)) {
         if (!options.overwrite)
             throw Error({output.string(), {}, {}, {}}, "already exists (use --force to overwrite)");
-        previous = output.parent_path() / ("." + output.filename().string() + ".old-" + randomSuffix());
+        previous = hiddenSibling(output, ".old-" + randomSuffix());
         fs::rename(output, previous);
     }
     fs::rename(staging, output);
@@ -214,49 +231,57 @@ void addMember(tar::TarWriter& writer, const std::string& name, const std::strin
 }
 
 // The `docker save` layout that every `docker load` understands (wcow-layer-format §4, legacy form):
-// <config-hex>.json, <layer-id>/layer.tar (+ VERSION, json), manifest.json and, when tagged, repositories.
-PackageResult writeDockerArchive(const std::function<void(io::ByteSink&)>& writeTar, const fs::path& output,
+// <config-hex>.json, <layer-id>/layer.tar (+ VERSION, json) per layer, manifest.json and, when tagged,
+// repositories. Layer ids are chain IDs (the base's is its diff_id), so a layer repeated in the stack still gets a
+// folder of its own.
+PackageResult writeDockerArchive(const std::vector<LayerToPackage>& layers, const fs::path& output,
                                  const PackageOptions& options)
 {
     io::AtomicFile archive(output, {.overwrite = options.overwrite});
-    // The layer goes into the archive as a member whose size its header must state first, so it is staged in a
-    // temporary file (never committed, hence removed on every path out of here).
-    io::AtomicFile staged(output.parent_path() / ("." + output.filename().string() + ".layer.tar"),
-                          {.overwrite = true});
-    const WrittenLayer layer = writeLayer(writeTar, staged, OutputFormat::Tar);
-
-    PackageResult result;
-    result.digest = layer.digest;
-    result.diffId = layer.diffId;
-    const std::string layerId = hexOf(layer.diffId);
+    tar::TarWriter writer(archive);
     const int64_t mtime = options.created.seconds;
-    const std::string config = imageConfig(options, layer.diffId).dump();
+    PackageResult result;
+    json layerPaths = json::array();
+    std::string parentId;
+    std::vector<uint8_t> buffer(size_t(1) << 20);
+    for (const LayerToPackage& layer : layers) {
+        // A layer goes into the archive as a member whose size its header must state first, so it is staged in a
+        // temporary file (never committed, hence removed on every path out of here).
+        io::AtomicFile staged(hiddenSibling(output, ".layer.tar"), {.overwrite = true});
+        const WrittenLayer written = writeLayer(layer.writeTar, staged, OutputFormat::Tar);
+        result.layers.push_back({written.digest, written.diffId});
+        const std::string layerId = parentId.empty()
+            ? hexOf(written.diffId)
+            : hexOf(toDigestString(Sha256::of("sha256:" + parentId + " " + written.diffId)));
+
+        tar::TarHeader dir;
+        dir.path = layerId;
+        dir.type = tar::typeflag::Directory;
+        dir.mode = 0755;
+        dir.mtime = mtime;
+        writer.add(dir);
+        addMember(writer, layerId + "/VERSION", "1.0", mtime);
+        json layerJson = {{"id", layerId}, {"created", wcow::formatRfc3339(options.created)}, {"os", "windows"}};
+        if (!parentId.empty())
+            layerJson["parent"] = parentId;
+        addMember(writer, layerId + "/json", layerJson.dump(), mtime);
+        tar::TarHeader layerHeader;
+        layerHeader.path = layerId + "/layer.tar";
+        layerHeader.mode = 0644;
+        layerHeader.size = written.size;
+        layerHeader.mtime = mtime;
+        writer.add(layerHeader);
+        io::FileSource stagedSource(staged.temporaryPath());
+        for (size_t n; (n = stagedSource.read(buffer.data(), buffer.size())) > 0;)
+            writer.writeData(buffer.data(), n);
+        layerPaths.push_back(layerId + "/layer.tar");
+        parentId = layerId;
+    }
+    const std::string config = imageConfig(options, layers, result.layers).dump();
     result.configDigest = toDigestString(Sha256::of(config));
     const std::string configName = hexOf(result.configDigest) + ".json";
-
-    tar::TarWriter writer(archive);
-    tar::TarHeader dir;
-    dir.path = layerId;
-    dir.type = tar::typeflag::Directory;
-    dir.mode = 0755;
-    dir.mtime = mtime;
-    writer.add(dir);
-    addMember(writer, layerId + "/VERSION", "1.0", mtime);
-    addMember(writer, layerId + "/json",
-              json {{"id", layerId}, {"created", wcow::formatRfc3339(options.created)}, {"os", "windows"}}.dump(),
-              mtime);
-    tar::TarHeader layerHeader;
-    layerHeader.path = layerId + "/layer.tar";
-    layerHeader.mode = 0644;
-    layerHeader.size = layer.size;
-    layerHeader.mtime = mtime;
-    writer.add(layerHeader);
-    io::FileSource stagedSource(staged.temporaryPath());
-    std::vector<uint8_t> buffer(size_t(1) << 20);
-    for (size_t n; (n = stagedSource.read(buffer.data(), buffer.size())) > 0;)
-        writer.writeData(buffer.data(), n);
     addMember(writer, configName, config, mtime);
-    json entry = {{"Config", configName}, {"Layers", json::array({layerId + "/layer.tar"})}};
+    json entry = {{"Config", configName}, {"Layers", layerPaths}};
     entry["RepoTags"] = options.tag.empty() ? json(nullptr) : json::array({options.tag});
     const std::string manifest = json::array({entry}).dump();
     result.manifestDigest = toDigestString(Sha256::of(manifest));
@@ -266,7 +291,7 @@ PackageResult writeDockerArchive(const std::function<void(io::ByteSink&)>& write
         const bool hasTag = colon != std::string::npos && options.tag.find('/', colon) == std::string::npos;
         const std::string name = hasTag ? options.tag.substr(0, colon) : options.tag;
         const std::string tag = hasTag ? options.tag.substr(colon + 1) : "latest";
-        addMember(writer, "repositories", json {{name, {{tag, layerId}}}}.dump(), mtime);
+        addMember(writer, "repositories", json {{name, {{tag, parentId}}}}.dump(), mtime);
     }
     writer.finish();
     archive.finish();
@@ -281,22 +306,35 @@ PackageResult writeDockerArchive(const std::function<void(io::ByteSink&)>& write
 PackageResult packageLayer(const std::function<void(io::ByteSink&)>& writeTar, const fs::path& output,
                            const PackageOptions& options)
 {
+    return packageImage({{writeTar, options.createdBy}}, output, options);
+}
+
+PackageResult packageImage(const std::vector<LayerToPackage>& layers, const fs::path& output,
+                           const PackageOptions& options)
+{
+    if (layers.empty())
+        throw Error({output.string(), {}, {}, {}}, "nothing to package: no layers");
+    PackageResult result;
     if (options.format == OutputFormat::Oci) {
         if (fs::exists(output) && !options.overwrite)
             throw Error({output.string(), {}, {}, {}}, "already exists (use --force to overwrite)");
-        return writeOciLayout(writeTar, output, options);
+        result = writeOciLayout(layers, output, options);
+    } else if (options.format == OutputFormat::DockerArchive) {
+        result = writeDockerArchive(layers, output, options);
+    } else {
+        if (layers.size() != 1)
+            throw Error({output.string(), {}, {}, {}},
+                        std::string("a ") + formatName(options.format) + " holds one layer, not "
+                            + std::to_string(layers.size()) + " (use oci or docker-archive)");
+        io::AtomicFile file(output, {.overwrite = options.overwrite});
+        const WrittenLayer layer = writeLayer(layers.front().writeTar, file, options.format);
+        file.commit();
+        result.output = output;
+        result.format = options.format;
+        result.layers.push_back({layer.digest, layer.diffId});
     }
-    if (options.format == OutputFormat::DockerArchive)
-        return writeDockerArchive(writeTar, output, options);
-
-    io::AtomicFile file(output, {.overwrite = options.overwrite});
-    const WrittenLayer layer = writeLayer(writeTar, file, options.format);
-    file.commit();
-    PackageResult result;
-    result.output = output;
-    result.format = options.format;
-    result.digest = layer.digest;
-    result.diffId = layer.diffId;
+    result.digest = result.layers.back().digest;
+    result.diffId = result.layers.back().diffId;
     return result;
 }
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace layerscope::io {
 class ByteSink;
@@ -35,14 +36,29 @@ struct PackageOptions
     Progress* progress = nullptr;
 };
 
+struct PackagedLayer
+{
+    std::string digest; // the layer blob as stored
+    std::string diffId; // the uncompressed layer tar
+};
+
 struct PackageResult
 {
     std::filesystem::path output;
     OutputFormat format = OutputFormat::Tar;
-    std::string digest; // the layer blob as stored
-    std::string diffId; // the uncompressed layer tar
+    std::string digest; // the top layer's blob as stored
+    std::string diffId; // the top layer's uncompressed tar
     std::string configDigest; // image formats only
     std::string manifestDigest; // image formats only (the image digest)
+    std::vector<PackagedLayer> layers; // every layer, base first
+};
+
+// One layer of an image to package: `writeTar` streams a complete tar into the sink it is given; `createdBy` is
+// its history entry (empty: PackageOptions::createdBy).
+struct LayerToPackage
+{
+    std::function<void(io::ByteSink&)> writeTar;
+    std::string createdBy;
 };
 
 // Writes one layer — produced by `writeTar`, which streams a complete tar into the sink it is given — as the
@@ -51,6 +67,11 @@ struct PackageResult
 // history entry. Output appears atomically under its final name; an existing one is replaced only with
 // options.overwrite. Deterministic: the same layer and options give the same bytes and digests.
 PackageResult packageLayer(const std::function<void(io::ByteSink&)>& writeTar, const std::filesystem::path& output,
+                           const PackageOptions& options);
+
+// The same for a stack of layers, base first, as one image: an OCI layout or a docker archive whose config lists
+// every diff_id and one history entry per layer. Tar formats hold one layer only: more throw layerscope::Error.
+PackageResult packageImage(const std::vector<LayerToPackage>& layers, const std::filesystem::path& output,
                            const PackageOptions& options);
 
 } // namespace layerscope::baselayer

@@ -9,6 +9,7 @@
 #include "image/sourcedetector.h"
 #include "index/folderscan.h"
 #include "index/treeindexbuilder.h"
+#include "io/filesource.h"
 #include "io/platformfile.h"
 
 namespace layerscope::image {
@@ -120,6 +121,24 @@ index::LayerScan ImageSource::scanLayer(size_t i, const index::ScanOptions& opti
                     "blob " + (layer.digest.empty() ? layer.blobPath : layer.digest) + " of layer " + std::to_string(i)
                         + " is missing" + (layer.foreign ? " (a foreign layer: fetch it from its URLs)" : ""));
     return index::scanLayer(m_store->open(layer.blobPath), options);
+}
+
+std::unique_ptr<io::ByteSource> ImageSource::openLayerBlob(size_t i) const
+{
+    if (i >= m_image.layers.size())
+        throw Error({m_image.source, {}, {}, {}},
+                    "no layer " + std::to_string(i) + " (the image has " + std::to_string(m_image.layers.size()) + ")");
+    const LayerRef& layer = m_image.layers[i];
+    if (m_image.kind == SourceKind::Layer)
+        return std::make_unique<io::FileSource>(m_path);
+    if (m_image.kind == SourceKind::LayerFolder)
+        throw Error({io::pathToUtf8(layer.folder), {}, {}, {}},
+                    "layer " + std::to_string(i) + " is a layer folder, not a blob: its entries are files in it");
+    if (!layer.present || !m_store)
+        throw Error({m_store ? m_store->displayName(layer.blobPath) : layer.blobPath, {}, {}, {}},
+                    "blob " + (layer.digest.empty() ? layer.blobPath : layer.digest) + " of layer " + std::to_string(i)
+                        + " is missing");
+    return m_store->open(layer.blobPath);
 }
 
 std::vector<std::string> ImageSource::identityProblems(size_t i, const index::LayerScan& scan) const

@@ -45,6 +45,11 @@ public:
     // Throws layerscope::Error when the layer's bytes are absent or unreadable.
     index::LayerScan scanLayer(size_t i, const index::ScanOptions& options = {}) const;
 
+    // Opens layer `i`'s blob as stored (compressed or not) wherever it lives — a file, a blob of a layout folder,
+    // or a member of an OCI or docker archive read in place — so that index::copyEntryData can read its entries.
+    // Throws layerscope::Error for absent blobs and for layer folders, whose entries are plain files.
+    std::unique_ptr<io::ByteSource> openLayerBlob(size_t i) const;
+
     // What the scan of layer `i` contradicts: the stored digest and size the manifest names and the diff_id the
     // config names. Each message names both values. Empty when everything holds.
     std::vector<std::string> identityProblems(size_t i, const index::LayerScan& scan) const;

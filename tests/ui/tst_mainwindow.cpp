@@ -13,6 +13,7 @@
 #include "layertreemodel.h"
 #include "mainwindow.h"
 #include "newbaselayerdialog.h"
+#include "scratchpanel.h"
 #include "taskprogresswidget.h"
 #include "taskrunner.h"
 #include "treepane.h"
@@ -21,6 +22,7 @@
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -431,11 +433,150 @@ private slots:
     {
         MainWindow window;
         window.show();
+        QSignalSpy created(&window, &MainWindow::sampleCreated);
         QSignalSpy opened(&window, &MainWindow::sourceOpened);
+        QSignalSpy compared(window.diffPane(), &DiffPane::compared);
         window.openSample();
         QVERIFY(opened.wait(60000));
-        QVERIFY(window.source()->layers.size() >= 1);
-        QVERIFY(window.treePane()->model()->rowCount() > 0);
+        QCOMPARE(created.size(), 1);
+        // Chain: the empty base and the delta, both valid.
+        const auto source = window.source();
+        QCOMPARE(source->layers.size(), size_t(2));
+        QCOMPARE(source->layers[0].layout, std::string("windows-base"));
+        QCOMPARE(source->layers[1].layout, std::string("windows-delta"));
+        QVERIFY(source->findings.empty());
+        QCOMPARE(window.chainPane()->model()->rowCount(), 3);
+        // Tree: the merged view, where the delta's whiteout hides the base's readme.
+        QVERIFY(window.treePane()->model()->isMerged());
+        QVERIFY(!window.selectEntry(QStringLiteral("Files/Users/Public/readme.txt")));
+        // Details: a file with a security descriptor, its preview read out of the image's blob.
+        QVERIFY(window.selectEntry(QStringLiteral("Files/Program Files/Contoso/app.exe")));
+        QVERIFY(window.detailsPane()->fieldText(QStringLiteral("SDDL")).startsWith(QStringLiteral("O:BAG:SYD:PAI")));
+        auto* preview = window.detailsPane()->findChild<QPlainTextEdit*>(QStringLiteral("preview"));
+        QTRY_VERIFY(preview->toPlainText().startsWith(QStringLiteral("00000000  4d 5a")));
+        // Hive: the delta's registry hive opens in the browser.
+        window.chainPane()->selectLayer(1);
+        QVERIFY(window.selectEntry(QStringLiteral("Hives/Software_Delta")));
+        auto* button = window.detailsPane()->findChild<QPushButton*>(QStringLiteral("readHive"));
+        QVERIFY(button && button->isEnabled());
+        button->click();
+        HiveBrowser* browser = window.detailsPane()->hiveBrowser();
+        QTRY_VERIFY(browser->keyModel()->hive() != nullptr);
+        QVERIFY(browser->keyModel()->hive()->find("Contoso\\Sample App") != nullptr);
+        // Diff: the round-trip pair, compared already, with exactly the one planted unexpected change.
+        QVERIFY(compared.size() > 0 || compared.wait(60000));
+        const auto& summary = window.diffPane()->model()->diff()->result->summary();
+        QCOMPARE(summary.unexpected, uint64_t(1));
+        QVERIFY(summary.expected > 0);
+    }
+
+    void exportsAnEntryFromALayerInsideAnArchive()
+    {
+        SKIP_UNLESS_FIXTURE("images/oci-archive.tar");
+        QTemporaryDir dir;
+        MainWindow window;
+        window.show();
+        QVERIFY(waitForOpen(window, fixturePath("images/oci-archive.tar")));
+        const QString entry = QStringLiteral("Files/Program Files/App/readme.txt");
+        window.chainPane()->selectLayer(0); // the delta whites the readme out of the merged view
+        QVERIFY(window.selectEntry(entry));
+        // The preview reads the layer in place inside the archive.
+        auto* preview = window.detailsPane()->findChild<QPlainTextEdit*>(QStringLiteral("preview"));
+        QTRY_VERIFY(preview->toPlainText().startsWith(QStringLiteral("LayerScope fixture application.")));
+
+        const QString target = dir.filePath(QStringLiteral("readme.txt"));
+        QSignalSpy exported(&window, &MainWindow::entryExported);
+        window.exportEntry(entry, target, false);
+        QVERIFY(exported.wait(30000));
+        QFile file(target);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        QVERIFY(bytes.startsWith("LayerScope fixture application."));
+        QCOMPARE(exported.first().at(1).toULongLong(), qulonglong(bytes.size()));
+        file.close();
+
+        // Never replaced without consent: the second export without it fails and leaves the file as it was.
+        QSignalSpy errors(&window, &MainWindow::errorShown);
+        const QString other = QStringLiteral("Files/Program Files/App/app.exe");
+        window.exportEntry(other, target, false);
+        QVERIFY(errors.wait(30000));
+        QVERIFY(errors.first().at(1).toString().contains(QStringLiteral("already exists")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), bytes);
+        file.close();
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList {QStringLiteral("readme.txt")});
+
+        // With consent (the save dialog asked) it is replaced.
+        window.exportEntry(other, target, true);
+        QVERIFY(exported.wait(30000));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.size(), qint64(12 * 1024 + 345)); // the fixture's app.exe
+    }
+
+    void exportIsOfferedForFilesOnly()
+    {
+        SKIP_UNLESS_FIXTURE("base.tar");
+        MainWindow window;
+        window.show();
+        QVERIFY(waitForOpen(window, fixturePath("base.tar")));
+        QSignalSpy errors(&window, &MainWindow::errorShown);
+        QTemporaryDir dir;
+        window.exportEntry(QStringLiteral("Files/Program Files"), dir.filePath(QStringLiteral("x")), false);
+        QCOMPARE(errors.size(), 1);
+        QVERIFY(errors.first().at(1).toString().contains(QStringLiteral("No data")));
+        QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("x"))));
+    }
+
+    void scratchLayerPreparesCommitsAndDiscards()
+    {
+        SKIP_UNLESS_FIXTURE("base.tar");
+        QTemporaryDir dir;
+        MainWindow window;
+        window.show();
+        QVERIFY(waitForOpen(window, fixturePath("base.tar")));
+        ScratchPanel* panel = window.scratchPanel();
+        QSignalSpy prepared(panel, &ScratchPanel::prepared);
+        QSignalSpy updated(panel, &ScratchPanel::statusUpdated);
+        const QString work = dir.filePath(QStringLiteral("work"));
+        window.openScratchLayer(work);
+        QVERIFY(prepared.wait(60000));
+        QVERIFY(window.scratchDock()->isVisible());
+        QVERIFY(panel->findChild<QLabel*>(QStringLiteral("scratchFolder"))->text().contains(work));
+        QVERIFY(QFileInfo::exists(work + QStringLiteral("/Program Files/App/readme.txt")));
+        QTRY_VERIFY_WITH_TIMEOUT(updated.size() > 0, 30000);
+        QVERIFY(panel->status().clean());
+
+        // An edit made outside the app shows up in the status.
+        QFile added(work + QStringLiteral("/added.txt"));
+        QVERIFY(added.open(QIODevice::WriteOnly));
+        added.write("new in the scratch layer\n");
+        added.close();
+        QTRY_VERIFY(!window.taskRunner()->isBusy());
+        updated.clear();
+        panel->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(updated.size() > 0, 30000);
+        QCOMPARE(panel->status().added, uint64_t(1));
+        QCOMPARE(panel->changesView()->topLevelItemCount(), 1);
+        QCOMPARE(panel->changesView()->topLevelItem(0)->text(1), QStringLiteral("Files/added.txt"));
+
+        // Commit writes a layer and opens it.
+        QSignalSpy committed(panel, &ScratchPanel::committed);
+        QSignalSpy opened(&window, &MainWindow::sourceOpened);
+        scratch::CommitRequest request;
+        request.layerOut = std::filesystem::path(dir.filePath(QStringLiteral("new.tar.gz")).toStdString());
+        panel->commit(request);
+        QVERIFY(committed.wait(60000));
+        QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("new.tar.gz"))));
+        QVERIFY(opened.size() > 0 || opened.wait(30000));
+        QVERIFY(window.source()->path.endsWith(QStringLiteral("new.tar.gz")));
+        QVERIFY(window.selectEntry(QStringLiteral("Files/added.txt")));
+
+        // Discard removes the work folder.
+        QSignalSpy discarded(panel, &ScratchPanel::discarded);
+        panel->discard(true);
+        QVERIFY(discarded.wait(30000));
+        QVERIFY(!QFileInfo::exists(work));
+        QVERIFY(!panel->hasSession());
     }
 
     void aboutNamesTheVersions()
@@ -444,6 +585,9 @@ private slots:
         QVERIFY(text.contains(QStringLiteral(LAYERSCOPE_VERSION)));
         QVERIFY(text.contains(QString::fromLatin1(qVersion())));
         QVERIFY(text.contains(QStringLiteral("libarchive")));
+        QVERIFY(text.contains(QStringLiteral("zstd")));
+        QVERIFY(text.contains(QStringLiteral("OpenSSL")));
+        QVERIFY(text.contains(QStringLiteral("zlib")));
     }
 };
 

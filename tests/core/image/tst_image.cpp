@@ -12,7 +12,9 @@
 #include "image/sourcedetector.h"
 #include "image/treespec.h"
 #include "image/vhdxinfo.h"
+#include "index/entrydata.h"
 #include "index/folderscan.h"
+#include "io/bytesink.h"
 
 #include "testsupport.h"
 
@@ -163,6 +165,29 @@ private slots:
         QCOMPARE(image.layers[0].counts->entries,
                  fixtureManifest("base.tar").at("counts").at("entries").get<uint64_t>());
         QCOMPARE(*image.layers[0].uncompressedSize, uint64_t(fs::file_size(testsupport::fixture("base.tar"))));
+    }
+
+    void opensLayerBlobsWhereverTheyLive_data() { readsImageChain_data(); }
+    void opensLayerBlobsWhereverTheyLive()
+    {
+        QFETCH(QString, name);
+        auto source = ImageSource::open(images(name.toStdString()));
+        const Analysis analysis = analyzeImage(*source, {.keepTrees = true});
+        const index::TreeIndex& tree = *analysis.trees.at(0);
+        // Every file of the base layer reads the same through the image (in place, for archives) as from base.tar.
+        int files = 0;
+        for (const auto& record : tree.records()) {
+            if (record.type != wcow::EntryType::File)
+                continue;
+            io::MemorySink viaImage;
+            const uint64_t copied = index::copyEntryData(source->openLayerBlob(0), record.tarIndex, viaImage);
+            QCOMPARE(copied, record.size);
+            QCOMPARE(viaImage.bytes(),
+                     index::readEntryData(testsupport::fixture("base.tar"), tree.path(record.node), record.size + 1));
+            ++files;
+        }
+        QVERIFY(files > 0);
+        QVERIFY(!errorOf([&] { source->openLayerBlob(2); }).empty());
     }
 
     void computesChainIdsPerOciSpec()

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "entryreader.h"
+
+#include "common/error.h"
+#include "formatting.h"
+#include "image/imagesource.h"
+#include "index/entrydata.h"
+#include "io/bytesink.h"
+#include "io/filesource.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+
+namespace layerscope::ui {
+
+namespace {
+
+// Keeps the first `limit` bytes and then stops the copy: core's copy loop has no byte limit for a ByteSource, so
+// the sink ends it by throwing, which unwinds through core's RAII owners like a cancel does.
+class FirstBytesSink final : public io::ByteSink
+{
+public:
+    struct Enough
+    { };
+
+    explicit FirstBytesSink(uint64_t limit)
+        : m_limit(limit)
+    { }
+    void write(const void* data, size_t size) override
+    {
+        const size_t n = size_t(std::min<uint64_t>(size, m_limit - m_bytes.size()));
+        const auto* bytes = static_cast<const uint8_t*>(data);
+        m_bytes.insert(m_bytes.end(), bytes, bytes + n);
+        if (m_bytes.size() >= m_limit)
+            throw Enough {};
+    }
+    void finish() override { }
+    std::vector<uint8_t> take() { return std::move(m_bytes); }
+
+private:
+    uint64_t m_limit;
+    std::vector<uint8_t> m_bytes;
+};
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("layerscope::ui::EntryReader", text);
+}
+
+} // namespace
+
+EntryReader EntryReader::forEntry(const std::shared_ptr<const LoadedSource>& source, const index::TreeIndex& tree,
+                                  index::NodeId node, int layer)
+{
+    EntryReader reader;
+    const auto* record = tree.record(node);
+    if (!source || !source->image || !record) {
+        reader.m_reason = tr("Nothing to read.");
+        return reader;
+    }
+    if (record->type != wcow::EntryType::File && record->type != wcow::EntryType::Stream) {
+        reader.m_reason = tr("No data: a %1 has none.").arg(Formatting::entryType(record->type));
+        return reader;
+    }
+    if (layer < 0 || size_t(layer) >= source->layers.size()) {
+        reader.m_reason = tr("The entry's layer is not known.");
+        return reader;
+    }
+    const LoadedLayer& loaded = source->layers[size_t(layer)];
+    if (!loaded.present) {
+        reader.m_reason = tr("Layer %1 is not here (a foreign layer without its blob).").arg(layer);
+        return reader;
+    }
+    reader.m_source = source;
+    reader.m_layer = size_t(layer);
+    reader.m_tarIndex = record->tarIndex;
+    const image::LayerRef& ref = source->image->image().layers.at(size_t(layer));
+    if (source->image->kind() == image::SourceKind::LayerFolder)
+        reader.m_file = ref.folder / std::filesystem::u8path(tree.path(node));
+    return reader;
+}
+
+uint64_t EntryReader::copy(io::ByteSink& sink, Progress& progress) const
+{
+    if (!isValid())
+        throw Error(m_reason.toStdString());
+    if (!m_file.empty()) {
+        // Layer folders hold their entries as plain files (wcow-layer-format §2.1).
+        io::FileSource file(m_file);
+        std::vector<uint8_t> buffer(size_t(1) << 20);
+        uint64_t copied = 0;
+        for (size_t n; (n = file.read(buffer.data(), buffer.size())) > 0;) {
+            sink.write(buffer.data(), n);
+            copied += n;
+            progress.advance(copied, file.storedSize());
+            progress.checkCancelled();
+        }
+        return copied;
+    }
+    return index::copyEntryData(m_source->image->openLayerBlob(m_layer), m_tarIndex, sink, progress);
+}
+
+std::vector<uint8_t> EntryReader::read(uint64_t maxBytes, Progress& progress) const
+{
+    FirstBytesSink sink(maxBytes);
+    if (maxBytes > 0) {
+        try {
+            copy(sink, progress);
+        } catch (const FirstBytesSink::Enough&) { }
+    }
+    return sink.take();
+}
+
+uint64_t EntryReader::copyTo(io::ByteSink& sink, Progress& progress) const
+{
+    return copy(sink, progress);
+}
+
+} // namespace layerscope::ui
