@@ -2,6 +2,9 @@
 #include "index/mergedtree.h"
 
 #include "index/treeindexbuilder.h"
+#include "wcow/casefold.h"
+
+#include <unordered_map>
 
 namespace layerscope::index {
 
@@ -21,12 +24,96 @@ std::string_view parentOf(std::string_view path)
     return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
 }
 
+// Hard links of lower layers name their file by path (wcow-layer-format §1.3). When an upper layer replaces or
+// deletes that path, the links still reach the old file, as on NTFS, so before the path goes the first surviving
+// link takes over the file's record and the other links are pointed at it.
+class HardLinks
+{
+public:
+    HardLinks(std::span<const TreeIndex* const> layers, TreeIndexBuilder& builder, bool caseInsensitive)
+        : m_layers(layers)
+        , m_builder(builder)
+        , m_caseInsensitive(caseInsensitive)
+    { }
+
+    void noteAdded(const TreeIndex& layer, const TreeIndex::Record& record, const std::string& path)
+    {
+        if (record.type == wcow::EntryType::Hardlink)
+            m_linksTo[key(layer.linkTarget(record))].push_back(path);
+    }
+
+    // Call before `path` is removed or replaced by layer `upper`.
+    void detach(const std::string& path, size_t upper)
+    {
+        auto it = m_linksTo.find(key(path));
+        if (it == m_linksTo.end())
+            return;
+        std::vector<std::string> links = std::move(it->second);
+        m_linksTo.erase(it);
+        const auto file = lastRecord(path, upper);
+        if (!file || file->record.type != wcow::EntryType::File)
+            return;
+        std::string owner;
+        for (const std::string& link : links) {
+            const auto current = lastRecord(link, upper);
+            // Skip links that a later layer has replaced or removed meanwhile.
+            if (!current || current->record.type != wcow::EntryType::Hardlink
+                || key(current->index->linkTarget(current->record)) != key(path) || !m_builder.contains(link))
+                continue;
+            if (owner.empty()) {
+                owner = link;
+                m_builder.addFrom(*file->index, file->record, link);
+                continue;
+            }
+            wcow::WindowsEntry entry = current->index->entry(current->record);
+            entry.path = link;
+            entry.linkTarget = owner;
+            m_builder.add(entry, std::nullopt, current->record.layer);
+            m_linksTo[key(owner)].push_back(link);
+        }
+    }
+
+private:
+    std::string key(std::string_view path) const
+    {
+        return m_caseInsensitive ? wcow::foldCase(path) : std::string(path);
+    }
+
+    // The record that set `path` in the layers below `upper` (the highest one that has it).
+    struct Found
+    {
+        size_t layer;
+        const TreeIndex* index;
+        TreeIndex::Record record; // with `layer` set to the layer that holds it
+    };
+    std::optional<Found> lastRecord(const std::string& path, size_t upper) const
+    {
+        for (size_t j = upper; j-- > 0;) {
+            const NodeId node = m_layers[j]->find(path);
+            if (node == InvalidNode)
+                continue;
+            if (const TreeIndex::Record* record = m_layers[j]->record(node)) {
+                Found found {j, m_layers[j], *record};
+                found.record.layer = uint16_t(j);
+                return found;
+            }
+        }
+        return std::nullopt;
+    }
+
+    std::span<const TreeIndex* const> m_layers;
+    TreeIndexBuilder& m_builder;
+    bool m_caseInsensitive;
+    std::unordered_map<std::string, std::vector<std::string>> m_linksTo;
+};
+
 } // namespace
 
 TreeIndex mergeLayers(std::span<const TreeIndex* const> layers, Progress& progress)
 {
     const bool caseInsensitive = !layers.empty() && layers.front()->caseInsensitive();
     TreeIndexBuilder builder(caseInsensitive);
+    HardLinks hardLinks(layers, builder, caseInsensitive);
     uint64_t done = 0;
     uint64_t total = 0;
     for (const TreeIndex* layer : layers)
@@ -52,6 +139,7 @@ TreeIndex mergeLayers(std::span<const TreeIndex* const> layers, Progress& progre
             if (!target.empty())
                 target.push_back('/');
             target.append(name.substr(whiteoutPrefix.size()));
+            hardLinks.detach(target, k);
             builder.remove(target);
         }
         for (const TreeIndex::Record& r : layer.records()) {
@@ -67,10 +155,13 @@ TreeIndex mergeLayers(std::span<const TreeIndex* const> layers, Progress& progre
             if (builder.contains(path)) {
                 // A directory over a directory keeps the lower children; any other replacement drops them.
                 const bool keepChildren = isDirectory(r.type) && builder.isDirectory(path);
-                if (!keepChildren)
+                if (!keepChildren) {
+                    hardLinks.detach(path, k);
                     builder.remove(path);
+                }
             }
             builder.addFrom(layer, copy, path);
+            hardLinks.noteAdded(layer, r, path);
         }
     }
     return builder.finish();

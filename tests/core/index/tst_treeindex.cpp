@@ -182,6 +182,42 @@ private slots:
         QCOMPARE(merged.record(merged.find("Files"))->layer, uint16_t(1));
     }
 
+    void hardLinksKeepTheirFileWhenAnUpperLayerReplacesItsOtherName()
+    {
+        // wcow-layer-format §1.3: links of a lower layer name their file by path; replacing or deleting that path
+        // in an upper layer leaves the links with the old file, as NTFS does.
+        auto app = entry("Files/app.exe", EntryType::File, 10);
+        auto link = entry("Files/app-link.exe", EntryType::Hardlink);
+        link.linkTarget = "Files/app.exe";
+        auto second = entry("Files/app-copy.exe", EntryType::Hardlink);
+        second.linkTarget = "Files/APP.exe";
+        TreeIndexBuilder lower(true);
+        lower.add(entry("Files", EntryType::Directory), std::nullopt);
+        lower.add(app, Sha256Digest {1});
+        lower.add(link, std::nullopt);
+        lower.add(second, std::nullopt);
+        const TreeIndex base = lower.finish();
+        const TreeIndex replace = build(true, {entry("Files/app.exe", EntryType::File, 20)});
+        const TreeIndex remove = build(true, {entry("Files/.wh.app.exe", EntryType::Whiteout)});
+
+        for (const TreeIndex* upper : {&replace, &remove}) {
+            const TreeIndex* layers[] = {&base, upper};
+            const TreeIndex merged = mergeLayers(layers);
+            const auto* owner = merged.record(merged.find("Files/app-link.exe"));
+            QVERIFY(owner);
+            QCOMPARE(owner->type, EntryType::File);
+            QCOMPARE(owner->size, uint64_t(10));
+            QCOMPARE(owner->layer, uint16_t(0));
+            QCOMPARE(owner->sha256, (Sha256Digest {1}));
+            const auto* other = merged.record(merged.find("Files/app-copy.exe"));
+            QCOMPARE(other->type, EntryType::Hardlink);
+            QCOMPARE(merged.linkTarget(*other), std::string_view("Files/app-link.exe"));
+        }
+        const TreeIndex* layers[] = {&base, &replace};
+        const TreeIndex merged = mergeLayers(layers);
+        QCOMPARE(merged.record(merged.find("Files/app.exe"))->size, uint64_t(20));
+    }
+
     void mergeOfLinuxLayersIsCaseSensitiveAndHonoursOpaqueDirectories()
     {
         const TreeIndex lower = build(false,

@@ -80,7 +80,9 @@ Bytes descriptor(uint16_t control, const Bytes& owner, const Bytes& group, const
         const uint32_t at = uint32_t(b.size());
         for (int i = 0; i < 4; ++i)
             b[field + size_t(i)] = uint8_t(at >> (8 * i));
-        b.insert(b.end(), part.begin(), part.end());
+        // resize + copy rather than insert: GCC 12 misreads insert-at-end of a fresh vector as out of bounds.
+        b.resize(at + part.size());
+        std::copy(part.begin(), part.end(), b.begin() + at);
     };
     place(sacl, 12);
     place(dacl, 16);
