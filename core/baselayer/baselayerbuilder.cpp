@@ -10,6 +10,7 @@
 #include "io/filesource.h"
 #include "tar/tarwriter.h"
 #include "wcow/casefold.h"
+#include "wcow/entrydecoder.h"
 #include "wcow/paxtime.h"
 #include "wcow/securitydescriptor.h"
 
@@ -40,24 +41,6 @@ constexpr uint32_t AttrDirectory = 0x10;
 constexpr uint32_t AttrArchive = 0x20;
 constexpr uint32_t AttrReparsePoint = 0x400;
 
-// Depth-first order with siblings in byte order, as hcsshim's export walks (wcow-layer-format §1.2): comparing
-// paths component by component puts every parent before its children.
-bool walkOrder(std::string_view a, std::string_view b)
-{
-    for (;;) {
-        const size_t ea = a.find('/');
-        const size_t eb = b.find('/');
-        const std::string_view ca = a.substr(0, ea);
-        const std::string_view cb = b.substr(0, eb);
-        if (ca != cb)
-            return ca < cb;
-        if (ea == std::string_view::npos || eb == std::string_view::npos)
-            return ea == std::string_view::npos && eb != std::string_view::npos;
-        a.remove_prefix(ea + 1);
-        b.remove_prefix(eb + 1);
-    }
-}
-
 std::string rawSecurityDescriptor(std::string_view sddl)
 {
     const auto binary = wcow::SecurityDescriptor::fromSddl(sddl).toBinary();
@@ -73,7 +56,7 @@ BaseLayerBuilder::BaseLayerBuilder(BaseLayerOptions options)
         planFromFolder(*m_options.fromFolder);
     addGenerated();
     std::stable_sort(m_entries.begin(), m_entries.end(),
-                     [](const PlannedEntry& a, const PlannedEntry& b) { return walkOrder(a.path, b.path); });
+                     [](const PlannedEntry& a, const PlannedEntry& b) { return wcow::walkOrderLess(a.path, b.path); });
 }
 
 void BaseLayerBuilder::planFromFolder(const std::filesystem::path& folder)

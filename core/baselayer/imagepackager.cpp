@@ -13,8 +13,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <random>
-
 namespace layerscope::baselayer {
 
 using nlohmann::json;
@@ -65,29 +63,6 @@ namespace {
 constexpr std::string_view OciManifestType = "application/vnd.oci.image.manifest.v1+json";
 constexpr std::string_view OciConfigType = "application/vnd.oci.image.config.v1+json";
 constexpr std::string_view OciIndexType = "application/vnd.oci.image.index.v1+json";
-
-std::string hexOf(const std::string& digest)
-{
-    return digest.substr(digest.find(':') + 1);
-}
-
-// A hidden sibling of `output`: ".<name><suffix>". Built by appending, which also keeps GCC 12's -Wrestrict false
-// positive on `"." + std::string&&` (GCC bug 105329) away.
-fs::path hiddenSibling(const fs::path& output, const std::string& suffix)
-{
-    std::string name = ".";
-    name += output.filename().string();
-    name += suffix;
-    return output.parent_path() / name;
-}
-
-std::string randomSuffix()
-{
-    std::random_device device;
-    char buffer[9];
-    std::snprintf(buffer, sizeof buffer, "%08x", device());
-    return buffer;
-}
 
 struct WrittenLayer
 {
@@ -153,7 +128,7 @@ std::string commitBytes(const fs::path& path, const std::string& bytes)
 PackageResult writeOciLayout(const std::vector<LayerToPackage>& layers, const fs::path& output,
                              const PackageOptions& options)
 {
-    const fs::path staging = hiddenSibling(output, ".tmp-" + randomSuffix());
+    const fs::path staging = io::hiddenSibling(output, ".tmp-");
     struct Cleanup
     {
         fs::path path;
@@ -174,21 +149,21 @@ PackageResult writeOciLayout(const std::vector<LayerToPackage>& layers, const fs
         const WrittenLayer written = writeLayer(layer.writeTar, layerFile, OutputFormat::Oci);
         layerFile.commit();
         // Two identical layers are one blob, named twice by the manifest.
-        fs::rename(staging / "layer.partial", blobs / hexOf(written.digest));
+        fs::rename(staging / "layer.partial", blobs / digestHex(written.digest));
         result.layers.push_back({written.digest, written.diffId});
         layerDescriptors.push_back({{"mediaType", "application/vnd.oci.image.layer.v1.tar+gzip"},
                                     {"digest", written.digest},
                                     {"size", written.size}});
     }
     const std::string config = imageConfig(options, layers, result.layers).dump();
-    result.configDigest = commitBytes(blobs / hexOf(toDigestString(Sha256::of(config))), config);
+    result.configDigest = commitBytes(blobs / digestHex(toDigestString(Sha256::of(config))), config);
     const json manifest
         = {{"schemaVersion", 2},
            {"mediaType", OciManifestType},
            {"config", {{"mediaType", OciConfigType}, {"digest", result.configDigest}, {"size", config.size()}}},
            {"layers", layerDescriptors}};
     const std::string manifestBytes = manifest.dump();
-    result.manifestDigest = commitBytes(blobs / hexOf(toDigestString(Sha256::of(manifestBytes))), manifestBytes);
+    result.manifestDigest = commitBytes(blobs / digestHex(toDigestString(Sha256::of(manifestBytes))), manifestBytes);
     json descriptor = {{"mediaType", OciManifestType},
                        {"digest", result.manifestDigest},
                        {"size", manifestBytes.size()},
@@ -209,7 +184,7 @@ PackageResult writeOciLayout(const std::vector<LayerToPackage>& layers, const fs
     if (fs::exists(output)) {
         if (!options.overwrite)
             throw Error({output.string(), {}, {}, {}}, "already exists (use --force to overwrite)");
-        previous = hiddenSibling(output, ".old-" + randomSuffix());
+        previous = io::hiddenSibling(output, ".old-");
         fs::rename(output, previous);
     }
     fs::rename(staging, output);
@@ -247,12 +222,12 @@ PackageResult writeDockerArchive(const std::vector<LayerToPackage>& layers, cons
     for (const LayerToPackage& layer : layers) {
         // A layer goes into the archive as a member whose size its header must state first, so it is staged in a
         // temporary file (never committed, hence removed on every path out of here).
-        io::AtomicFile staged(hiddenSibling(output, ".layer.tar"), {.overwrite = true});
+        io::AtomicFile staged(io::hiddenSibling(output, ".layer-"), {.overwrite = true});
         const WrittenLayer written = writeLayer(layer.writeTar, staged, OutputFormat::Tar);
         result.layers.push_back({written.digest, written.diffId});
         const std::string layerId = parentId.empty()
-            ? hexOf(written.diffId)
-            : hexOf(toDigestString(Sha256::of("sha256:" + parentId + " " + written.diffId)));
+            ? digestHex(written.diffId)
+            : digestHex(toDigestString(Sha256::of("sha256:" + parentId + " " + written.diffId)));
 
         tar::TarHeader dir;
         dir.path = layerId;
@@ -279,7 +254,7 @@ PackageResult writeDockerArchive(const std::vector<LayerToPackage>& layers, cons
     }
     const std::string config = imageConfig(options, layers, result.layers).dump();
     result.configDigest = toDigestString(Sha256::of(config));
-    const std::string configName = hexOf(result.configDigest) + ".json";
+    const std::string configName = digestHex(result.configDigest) + ".json";
     addMember(writer, configName, config, mtime);
     json entry = {{"Config", configName}, {"Layers", layerPaths}};
     entry["RepoTags"] = options.tag.empty() ? json(nullptr) : json::array({options.tag});

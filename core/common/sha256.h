@@ -36,5 +36,10 @@ private:
 std::string toHex(std::span<const uint8_t> bytes);
 // "sha256:<hex>", the OCI digest form.
 std::string toDigestString(const Sha256Digest& digest);
+// The hex part of an "algorithm:hex" digest string: the blob's file name in an OCI layout.
+inline std::string digestHex(const std::string& digest)
+{
+    return digest.substr(digest.find(':') + 1);
+}
 
 } // namespace layerscope

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "index/layerscan.h"
 
+#include "common/asyncsha256.h"
 #include "common/sha256.h"
 #include "hive/hivereader.h"
 #include "index/treeindexbuilder.h"
@@ -106,8 +107,10 @@ LayerScan scanLayer(std::unique_ptr<io::ByteSource> stored, const ScanOptions& o
     scan.source = stored->name();
     scan.storedSize = stored->storedSize();
 
-    // Producer thread: file -> stored-digest hash -> decompressor. This thread: diff_id hash -> tar -> index.
-    Sha256 storedHash;
+    // Three threads share the work: the read-ahead thread decompresses (the one job that cannot be split), a
+    // hashing thread digests the stored bytes it hands over, and this thread parses, hashes the uncompressed stream
+    // (diff_id) and every file, and builds the index.
+    AsyncSha256 storedHash;
     uint64_t storedBytes = 0;
     auto observedStored = std::make_unique<io::ObservedSource>(std::move(stored), [&](const uint8_t* data, size_t n) {
         storedHash.update(data, n);

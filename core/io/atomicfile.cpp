@@ -13,9 +13,18 @@ namespace {
 
 constexpr size_t BufferSize = size_t(1) << 20;
 
+bool nameIsTaken(const std::filesystem::path& path)
+{
+    // symlink_status: a dangling symlink at the destination still counts as "exists".
+    std::error_code error;
+    return std::filesystem::symlink_status(path, error).type() != std::filesystem::file_type::not_found && !error;
+}
+
+} // namespace
+
 // Hand-rolled rather than mkstemp(): the name must sit next to the destination on every platform, and
 // mkstemp's 0600 mode would carry over into the published file.
-std::filesystem::path temporaryNameFor(const std::filesystem::path& destination)
+std::filesystem::path hiddenSibling(const std::filesystem::path& path, std::string_view tag)
 {
     thread_local std::mt19937_64 generator {std::random_device {}()};
     static constexpr char Digits[] = "0123456789abcdef";
@@ -27,19 +36,10 @@ std::filesystem::path temporaryNameFor(const std::filesystem::path& destination)
     }
     // Appended as path pieces, not through std::string, so names outside the Windows code page survive.
     std::filesystem::path name = ".";
-    name += destination.filename();
-    name += ".tmp-" + suffix;
-    return destination.parent_path() / name;
+    name += path.filename();
+    name += std::string(tag) + suffix;
+    return path.parent_path() / name;
 }
-
-bool nameIsTaken(const std::filesystem::path& path)
-{
-    // symlink_status: a dangling symlink at the destination still counts as "exists".
-    std::error_code error;
-    return std::filesystem::symlink_status(path, error).type() != std::filesystem::file_type::not_found && !error;
-}
-
-} // namespace
 
 AtomicFile::AtomicFile(std::filesystem::path destination, AtomicFileOptions options)
     : m_destination(std::move(destination))
@@ -49,7 +49,7 @@ AtomicFile::AtomicFile(std::filesystem::path destination, AtomicFileOptions opti
         failExists();
     // A random name collides only with a leftover from a crash, or a concurrent writer; try a few.
     for (int attempt = 0; attempt < 16 && !m_file.isOpen(); ++attempt) {
-        m_temporary = temporaryNameFor(m_destination);
+        m_temporary = hiddenSibling(m_destination, ".tmp-");
         try {
             if (auto file = PlatformFile::createNew(m_temporary))
                 m_file = std::move(*file);

@@ -6,8 +6,13 @@
 
 #include <filesystem>
 #include <memory>
+#include <string_view>
 
 namespace layerscope::io {
+
+// ".<name><tag><12 random hex digits>" next to `path`: same folder, hence same volume, so a rename from it into
+// place is atomic. Used for temporary files and for staging or retiring whole folders.
+std::filesystem::path hiddenSibling(const std::filesystem::path& path, std::string_view tag);
 
 struct AtomicFileOptions
 {

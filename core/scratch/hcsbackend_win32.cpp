@@ -8,10 +8,12 @@
 #include "baselayer/imagepackager.h"
 #include "common/error.h"
 #include "image/imagesource.h"
+#include "io/atomicfile.h"
 #include "io/filesource.h"
 #include "io/platformfile.h"
 #include "scratch/scratchsession.h"
 #include "tar/tarwriter.h"
+#include "wcow/entrydecoder.h"
 #include "wcow/fileattributes.h"
 #include "wcow/paxtime.h"
 
@@ -24,7 +26,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <random>
 #include <set>
 
 namespace layerscope::scratch {
@@ -94,7 +95,8 @@ void enableBackupPrivileges()
     HANDLE token = nullptr;
     if (!::OpenProcessToken(::GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &token))
         throw Error("cannot open the process token to enable SeBackupPrivilege");
-    for (const wchar_t* name : {SE_BACKUP_NAME, SE_RESTORE_NAME}) {
+    // Wide literals rather than SE_BACKUP_NAME/SE_RESTORE_NAME, which follow the UNICODE setting.
+    for (const wchar_t* name : {L"SeBackupPrivilege", L"SeRestorePrivilege"}) {
         TOKEN_PRIVILEGES p {};
         p.PrivilegeCount = 1;
         p.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
@@ -106,31 +108,6 @@ void enableBackupPrivileges()
         }
     }
     ::CloseHandle(token);
-}
-
-std::string randomSuffix()
-{
-    std::random_device device;
-    char buffer[9];
-    std::snprintf(buffer, sizeof buffer, "%08x", device());
-    return buffer;
-}
-
-// Depth first, siblings in byte order, parents before children (wcow-layer-format §1.2).
-bool walkOrder(std::string_view a, std::string_view b)
-{
-    for (;;) {
-        const size_t ea = a.find('/');
-        const size_t eb = b.find('/');
-        const std::string_view ca = a.substr(0, ea);
-        const std::string_view cb = b.substr(0, eb);
-        if (ca != cb)
-            return ca < cb;
-        if (ea == std::string_view::npos || eb == std::string_view::npos)
-            return ea == std::string_view::npos && eb != std::string_view::npos;
-        a.remove_prefix(ea + 1);
-        b.remove_prefix(eb + 1);
-    }
 }
 
 struct ExportedEntry
@@ -331,7 +308,7 @@ struct HcsBackend::Api
     fs::path exportTo(const fs::path& workDir, const std::vector<std::string>& parents) const
     {
         enableBackupPrivileges();
-        const fs::path folder = fs::temp_directory_path() / ("layerscope-export-" + randomSuffix());
+        const fs::path folder = io::hiddenSibling(fs::temp_directory_path() / "layerscope-export", "-");
         fs::create_directory(folder);
         std::vector<std::wstring> paths;
         for (const auto& p : parents)
@@ -539,8 +516,9 @@ CommitResult HcsBackend::commit(const fs::path& workDir, const CommitRequest& re
         }
     }
     entries.insert(entries.end(), extra.begin(), extra.end());
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const ExportedEntry& a, const ExportedEntry& b) { return walkOrder(a.path, b.path); });
+    std::stable_sort(entries.begin(), entries.end(), [](const ExportedEntry& a, const ExportedEntry& b) {
+        return wcow::walkOrderLess(a.path, b.path);
+    });
 
     auto writeTar = [&](io::ByteSink& sink) {
         tar::TarWriter writer(sink);

@@ -19,8 +19,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <random>
-
 namespace layerscope::scratch {
 
 using nlohmann::json;
@@ -32,19 +30,6 @@ namespace {
 constexpr const char* OciManifestType = "application/vnd.oci.image.manifest.v1+json";
 constexpr const char* OciConfigType = "application/vnd.oci.image.config.v1+json";
 constexpr const char* OciIndexType = "application/vnd.oci.image.index.v1+json";
-
-std::string hexOf(const std::string& digest)
-{
-    return digest.substr(digest.find(':') + 1);
-}
-
-std::string randomSuffix()
-{
-    std::random_device device;
-    char buffer[9];
-    std::snprintf(buffer, sizeof buffer, "%08x", device());
-    return buffer;
-}
 
 // Copies a source into a sink, hashing what is read; reports progress in bytes read.
 struct Copied
@@ -331,8 +316,7 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
     result.diffId = newDiffId;
     result.configDigest = configDigest;
 
-    const std::string stagingName = std::string(".") + output.filename().string() + ".tmp-" + randomSuffix();
-    Staging staging {output.parent_path() / stagingName};
+    Staging staging {io::hiddenSibling(output, ".tmp-")};
 
     if (options.format == OutputFormat::Oci) {
         const fs::path blobDir = staging.path / "blobs" / "sha256";
@@ -358,7 +342,7 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
                 throw Error({data->name(), {}, {}, {}},
                             "digest mismatch while copying: the manifest names " + expected + ", the bytes hash to "
                                 + copied.digest);
-            fs::rename(partial, blobDir / hexOf(copied.digest));
+            fs::rename(partial, blobDir / digestHex(copied.digest));
             json d = {{"mediaType", ociLayerType(verbatim ? compression : io::Compression::None, foreign)},
                       {"digest", copied.digest},
                       {"size", copied.size}};
@@ -384,14 +368,15 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
         }
         result.layerDigest = copyBlob(std::make_unique<io::FileSource>(layerBlob), false, {}, {});
 
-        commitBytes(blobDir / hexOf(configDigest), configBytes);
+        commitBytes(blobDir / digestHex(configDigest), configBytes);
         const json manifest
             = {{"schemaVersion", 2},
                {"mediaType", OciManifestType},
                {"config", {{"mediaType", OciConfigType}, {"digest", configDigest}, {"size", configBytes.size()}}},
                {"layers", layers}};
         const std::string manifestBytes = manifest.dump();
-        result.manifestDigest = commitBytes(blobDir / hexOf(toDigestString(Sha256::of(manifestBytes))), manifestBytes);
+        result.manifestDigest
+            = commitBytes(blobDir / digestHex(toDigestString(Sha256::of(manifestBytes))), manifestBytes);
         json platform = {{"architecture", config.value("architecture", std::string("amd64"))},
                          {"os", config.value("os", std::string("windows"))}};
         if (config.contains("os.version") && config["os.version"].is_string())
@@ -412,8 +397,7 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
         if (fs::exists(fs::symlink_status(output, ec))) {
             if (!options.overwrite)
                 throw Error({io::pathToUtf8(output), {}, {}, {}}, "already exists (use --force to overwrite)");
-            previous
-                = output.parent_path() / (std::string(".") + output.filename().string() + ".old-" + randomSuffix());
+            previous = io::hiddenSibling(output, ".old-");
             fs::rename(output, previous);
         }
         if (!SafeFolder::renameNoReplace(staging.path, output))
@@ -453,10 +437,10 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
     std::vector<uint8_t> buffer(size_t(1) << 20);
     for (size_t i = 0; i < staged.size(); ++i) {
         // Layer ids must be distinct folder names even when a layer repeats.
-        std::string id = hexOf(diffIds[i]);
+        std::string id = digestHex(diffIds[i]);
         for (size_t j = 0; j < i; ++j)
-            if (hexOf(diffIds[j]) == hexOf(diffIds[i]))
-                id = hexOf(toDigestString(Sha256::of(diffIds[i] + " " + std::to_string(i))));
+            if (digestHex(diffIds[j]) == digestHex(diffIds[i]))
+                id = digestHex(toDigestString(Sha256::of(diffIds[i] + " " + std::to_string(i))));
         tar::TarHeader dir;
         dir.path = id;
         dir.type = tar::typeflag::Directory;
@@ -479,7 +463,7 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
         }
         layerNames.push_back(id + "/layer.tar");
     }
-    const std::string configName = hexOf(configDigest) + ".json";
+    const std::string configName = digestHex(configDigest) + ".json";
     addMember(writer, configName, configBytes, mtime);
     json entry = {{"Config", configName}, {"Layers", layerNames}};
     entry["RepoTags"] = options.tag.empty() ? json(nullptr) : json::array({options.tag});
@@ -488,7 +472,7 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
     addMember(writer, "manifest.json", manifest, mtime);
     if (!options.tag.empty()) {
         const auto [name, tag] = splitTag(options.tag);
-        addMember(writer, "repositories", json {{name, {{tag, hexOf(diffIds.back())}}}}.dump(), mtime);
+        addMember(writer, "repositories", json {{name, {{tag, digestHex(diffIds.back())}}}}.dump(), mtime);
     }
     writer.finish();
     archive.finish();

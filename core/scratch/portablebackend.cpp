@@ -21,25 +21,12 @@
 #include "wcow/paxtime.h"
 
 #include <chrono>
-#include <random>
 
 namespace layerscope::scratch {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// A hidden sibling name for staging and discarding: same folder, hence same volume, so renames are atomic.
-std::filesystem::path hiddenSibling(const std::filesystem::path& path, const char* tag)
-{
-    std::string name(".");
-    name.append(io::pathToUtf8(path.filename())).append(tag);
-    std::random_device device;
-    char buffer[9];
-    std::snprintf(buffer, sizeof buffer, "%08x", device());
-    name.append(buffer);
-    return path.parent_path() / std::filesystem::u8path(name);
-}
 
 wcow::PaxTime nowTime()
 {
@@ -136,7 +123,7 @@ PrepareResult PortableBackend::prepare(const PrepareRequest& request, Progress& 
 
     // Built under a hidden sibling name (same volume, so the final rename is atomic) and renamed into place only
     // when complete: a cancel or an error at any point leaves no half-made work folder (issue 7).
-    FolderGuard staging {hiddenSibling(workDir, ".layerscope-prepare-")};
+    FolderGuard staging {io::hiddenSibling(workDir, ".layerscope-prepare-")};
     fs::create_directory(staging.path);
 
     PrepareResult result;
@@ -242,7 +229,7 @@ CommitResult PortableBackend::commit(const fs::path& workDir, const CommitReques
         options.timestamp = now;
         const baselayer::BaseLayerBuilder builder(options);
         const fs::path out = absoluteOf(request.layerOut);
-        io::AtomicFile staged(hiddenSibling(out, ".base.tar-"), {.overwrite = true});
+        io::AtomicFile staged(io::hiddenSibling(out, ".base.tar-"), {.overwrite = true});
         builder.write(staged, progress);
         staged.finish();
         const std::string statePrefix = std::string("Files/") + ScratchSession::StateFolderName;
@@ -323,7 +310,7 @@ void PortableBackend::discard(const fs::path& workDir, Progress& progress)
     progress.checkCancelled();
     // Renamed aside first, so that the work folder disappears in one step and a removal that fails half-way never
     // leaves something that still looks like a session.
-    const fs::path aside = hiddenSibling(dir, ".layerscope-discard-");
+    const fs::path aside = io::hiddenSibling(dir, ".layerscope-discard-");
     fs::rename(dir, aside);
     SafeFolder(dir.parent_path()).remove(io::pathToUtf8(aside.filename()));
 }

@@ -95,6 +95,22 @@ std::string_view parentPath(std::string_view path)
     return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
 }
 
+bool walkOrderLess(std::string_view a, std::string_view b)
+{
+    for (;;) {
+        const size_t ea = a.find('/');
+        const size_t eb = b.find('/');
+        const std::string_view ca = a.substr(0, ea);
+        const std::string_view cb = b.substr(0, eb);
+        if (ca != cb)
+            return ca < cb;
+        if (ea == std::string_view::npos || eb == std::string_view::npos)
+            return ea == std::string_view::npos && eb != std::string_view::npos;
+        a.remove_prefix(ea + 1);
+        b.remove_prefix(eb + 1);
+    }
+}
+
 std::string whiteoutTarget(std::string_view path)
 {
     const std::string_view base = baseName(path);

@@ -51,6 +51,10 @@ std::string_view baseName(std::string_view path);
 // Everything before the last '/', or "" at the root.
 std::string_view parentPath(std::string_view path);
 
+// The order hcsshim's export walks a layer (wcow-layer-format §1.2): depth first, siblings in byte order, so every
+// parent precedes its children. Compares paths component by component.
+bool walkOrderLess(std::string_view a, std::string_view b);
+
 // For a whiteout "dir/.wh.name": the path it deletes, "dir/name". Returns the path unchanged otherwise.
 std::string whiteoutTarget(std::string_view path);
 
