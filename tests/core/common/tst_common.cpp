@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "common/asyncsha256.h"
 #include "common/base64.h"
 #include "common/error.h"
 #include "common/sha256.h"
@@ -47,6 +48,29 @@ private slots:
         incremental.update("a", 1);
         incremental.update("bc", 2);
         QCOMPARE(incremental.finish(), Sha256::of(std::string("abc")));
+    }
+
+    void asyncSha256MatchesTheDirectHashWhateverTheChunking_data()
+    {
+        QTest::addColumn<int>("total");
+        QTest::addColumn<int>("chunk");
+        QTest::newRow("empty") << 0 << 1;
+        QTest::newRow("less than a buffer") << 1000 << 7;
+        QTest::newRow("exactly one buffer") << 4096 << 4096;
+        QTest::newRow("many buffers, odd chunks") << 100000 << 333;
+        QTest::newRow("chunks larger than a buffer") << 100000 << 50000;
+    }
+    void asyncSha256MatchesTheDirectHashWhateverTheChunking()
+    {
+        QFETCH(int, total);
+        QFETCH(int, chunk);
+        std::vector<uint8_t> bytes(static_cast<size_t>(total));
+        for (size_t i = 0; i < bytes.size(); ++i)
+            bytes[i] = uint8_t(i * 131 + (i >> 8));
+        AsyncSha256 async(4096, 2); // small buffers so that the queue fills and the caller has to wait
+        for (size_t at = 0; at < bytes.size(); at += size_t(chunk))
+            async.update(bytes.data() + at, std::min(size_t(chunk), bytes.size() - at));
+        QCOMPARE(async.finish(), Sha256::of(bytes));
     }
 
     void errorNamesFileEntryAndOffset()
