@@ -16,33 +16,6 @@ namespace layerscope::ui {
 
 namespace {
 
-// Keeps the first `limit` bytes and then stops the copy: core's copy loop has no byte limit for a ByteSource, so
-// the sink ends it by throwing, which unwinds through core's RAII owners like a cancel does.
-class FirstBytesSink final : public io::ByteSink
-{
-public:
-    struct Enough
-    { };
-
-    explicit FirstBytesSink(uint64_t limit)
-        : m_limit(limit)
-    { }
-    void write(const void* data, size_t size) override
-    {
-        const size_t n = size_t(std::min<uint64_t>(size, m_limit - m_bytes.size()));
-        const auto* bytes = static_cast<const uint8_t*>(data);
-        m_bytes.insert(m_bytes.end(), bytes, bytes + n);
-        if (m_bytes.size() >= m_limit)
-            throw Enough {};
-    }
-    void finish() override { }
-    std::vector<uint8_t> take() { return std::move(m_bytes); }
-
-private:
-    uint64_t m_limit;
-    std::vector<uint8_t> m_bytes;
-};
-
 QString tr(const char* text)
 {
     return QCoreApplication::translate("layerscope::ui::EntryReader", text);
@@ -81,7 +54,7 @@ EntryReader EntryReader::forEntry(const std::shared_ptr<const LoadedSource>& sou
     return reader;
 }
 
-uint64_t EntryReader::copy(io::ByteSink& sink, Progress& progress) const
+uint64_t EntryReader::copy(io::ByteSink& sink, Progress& progress, uint64_t maxBytes) const
 {
     if (!isValid())
         throw Error(m_reason.toStdString());
@@ -90,7 +63,10 @@ uint64_t EntryReader::copy(io::ByteSink& sink, Progress& progress) const
         io::FileSource file(m_file);
         std::vector<uint8_t> buffer(size_t(1) << 20);
         uint64_t copied = 0;
-        for (size_t n; (n = file.read(buffer.data(), buffer.size())) > 0;) {
+        while (copied < maxBytes) {
+            const size_t n = file.read(buffer.data(), size_t(std::min<uint64_t>(buffer.size(), maxBytes - copied)));
+            if (n == 0)
+                break;
             sink.write(buffer.data(), n);
             copied += n;
             progress.advance(copied, file.storedSize());
@@ -98,23 +74,20 @@ uint64_t EntryReader::copy(io::ByteSink& sink, Progress& progress) const
         }
         return copied;
     }
-    return index::copyEntryData(m_source->image->openLayerBlob(m_layer), m_tarIndex, sink, progress);
+    return index::copyEntryData(m_source->image->openLayerBlob(m_layer), m_tarIndex, sink, progress, maxBytes);
 }
 
 std::vector<uint8_t> EntryReader::read(uint64_t maxBytes, Progress& progress) const
 {
-    FirstBytesSink sink(maxBytes);
-    if (maxBytes > 0) {
-        try {
-            copy(sink, progress);
-        } catch (const FirstBytesSink::Enough&) { }
-    }
+    io::MemorySink sink;
+    if (maxBytes > 0)
+        copy(sink, progress, maxBytes);
     return sink.take();
 }
 
 uint64_t EntryReader::copyTo(io::ByteSink& sink, Progress& progress) const
 {
-    return copy(sink, progress);
+    return copy(sink, progress, UINT64_MAX);
 }
 
 } // namespace layerscope::ui

@@ -39,7 +39,7 @@ public:
     uint64_t copyTo(io::ByteSink& sink, Progress& progress) const;
 
 private:
-    uint64_t copy(io::ByteSink& sink, Progress& progress) const;
+    uint64_t copy(io::ByteSink& sink, Progress& progress, uint64_t maxBytes) const;
 
     std::shared_ptr<const LoadedSource> m_source;
     size_t m_layer = 0;

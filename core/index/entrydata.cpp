@@ -15,30 +15,8 @@ namespace layerscope::index {
 
 namespace {
 
-// Stops the copy once `limit` bytes have been kept; the copy loop checks full() between chunks.
-class LimitedSink final : public io::ByteSink
-{
-public:
-    explicit LimitedSink(uint64_t limit)
-        : m_limit(limit)
-    { }
-    void write(const void* data, size_t size) override
-    {
-        const size_t n = size_t(std::min<uint64_t>(size, m_limit - m_bytes.size()));
-        const auto* bytes = static_cast<const uint8_t*>(data);
-        m_bytes.insert(m_bytes.end(), bytes, bytes + n);
-    }
-    void finish() override { }
-    bool full() const { return m_bytes.size() >= m_limit; }
-    std::vector<uint8_t> take() { return std::move(m_bytes); }
-
-private:
-    uint64_t m_limit;
-    std::vector<uint8_t> m_bytes;
-};
-
 uint64_t copy(std::unique_ptr<io::ByteSource> stored, const EntrySelector& entry, io::ByteSink& sink,
-              Progress& progress, const LimitedSink* limit)
+              Progress& progress, uint64_t maxBytes)
 {
     const std::string name = stored->name();
     auto stream = io::openDecompressed(std::move(stored));
@@ -61,14 +39,12 @@ uint64_t copy(std::unique_ptr<io::ByteSource> stored, const EntrySelector& entry
         if (!hasData)
             throw Error({name, header.index, header.path, header.headerOffset}, "entry has no file data to read");
         uint64_t copied = 0;
-        for (;;) {
-            const auto chunk = reader.readDataChunk();
+        while (copied < maxBytes) {
+            const auto chunk = reader.readDataChunk(size_t(std::min<uint64_t>(maxBytes - copied, SIZE_MAX)));
             if (chunk.empty())
                 break;
             sink.write(chunk.data(), chunk.size());
             copied += chunk.size();
-            if (limit && limit->full())
-                break;
             progress.checkCancelled();
         }
         return copied;
@@ -81,22 +57,22 @@ uint64_t copy(std::unique_ptr<io::ByteSource> stored, const EntrySelector& entry
 } // namespace
 
 uint64_t copyEntryData(std::unique_ptr<io::ByteSource> stored, const EntrySelector& entry, io::ByteSink& sink,
-                       Progress& progress)
+                       Progress& progress, uint64_t maxBytes)
 {
-    return copy(std::move(stored), entry, sink, progress, nullptr);
+    return copy(std::move(stored), entry, sink, progress, maxBytes);
 }
 
 uint64_t copyEntryData(const std::filesystem::path& layer, const EntrySelector& entry, io::ByteSink& sink,
-                       Progress& progress)
+                       Progress& progress, uint64_t maxBytes)
 {
-    return copy(std::make_unique<io::FileSource>(layer), entry, sink, progress, nullptr);
+    return copy(std::make_unique<io::FileSource>(layer), entry, sink, progress, maxBytes);
 }
 
 std::vector<uint8_t> readEntryData(const std::filesystem::path& layer, const EntrySelector& entry, uint64_t maxBytes,
                                    Progress& progress)
 {
-    LimitedSink sink(maxBytes);
-    copy(std::make_unique<io::FileSource>(layer), entry, sink, progress, &sink);
+    io::MemorySink sink;
+    copy(std::make_unique<io::FileSource>(layer), entry, sink, progress, maxBytes);
     return sink.take();
 }
 

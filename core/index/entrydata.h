@@ -22,12 +22,12 @@ namespace layerscope::index {
 using EntrySelector = std::variant<uint64_t, std::string>;
 
 // Streams the data of one entry of a layer blob (any compression) into `sink`, stopping as soon as the entry has
-// been copied. Throws layerscope::Error naming the layer when the entry does not exist or has no data.
-// Returns the number of bytes copied.
+// been copied, or after `maxBytes` (previews need only the first bytes). Throws layerscope::Error naming the layer
+// when the entry does not exist or has no data. Returns the number of bytes copied.
 uint64_t copyEntryData(std::unique_ptr<io::ByteSource> stored, const EntrySelector& entry, io::ByteSink& sink,
-                       Progress& progress = Progress::none());
+                       Progress& progress = Progress::none(), uint64_t maxBytes = UINT64_MAX);
 uint64_t copyEntryData(const std::filesystem::path& layer, const EntrySelector& entry, io::ByteSink& sink,
-                       Progress& progress = Progress::none());
+                       Progress& progress = Progress::none(), uint64_t maxBytes = UINT64_MAX);
 
 // The first `maxBytes` bytes of an entry (previews, hives): reading stops there.
 std::vector<uint8_t> readEntryData(const std::filesystem::path& layer, const EntrySelector& entry, uint64_t maxBytes,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The whole read pipeline (file -> decompression -> tar -> Windows entries -> index) checked against the truth the
 // fixture generator computed independently in Python (tests/fixtures/manifest.json).
+#include "index/entrydata.h"
 #include "index/layerscan.h"
 #include "report/entryjson.h"
 #include "report/inspectreport.h"
@@ -132,6 +133,22 @@ private slots:
         for (const auto& p : scan.problems)
             emptyHives += p.severity == wcow::Problem::Severity::Error && p.message.find("0x3f1") != std::string::npos;
         QCOMPARE(emptyHives, 5);
+    }
+
+    void readsOneEntryWholeOrItsFirstBytes()
+    {
+        const auto layer = testsupport::fixture("base.tar.zst");
+        const std::string path = "Files/Program Files/App/app.exe";
+        const auto whole = index::readEntryData(layer, path, UINT64_MAX);
+        const json& truth = fixtureTruth("base.tar.zst").at("entries").at(path);
+        QCOMPARE(whole.size(), truth.at("size").get<size_t>());
+        QCOMPARE(toHex(Sha256::of(whole)), truth.at("sha256").get<std::string>());
+        const auto first = index::readEntryData(layer, std::string("files/program files/app/APP.EXE"), 10);
+        QCOMPARE(first, std::vector<uint8_t>(whole.begin(), whole.begin() + 10));
+        const auto byIndex = index::readEntryData(layer, truth.at("index").get<uint64_t>(), 10);
+        QCOMPARE(byIndex, first);
+        QVERIFY_THROWS_EXCEPTION(Error, index::readEntryData(layer, std::string("Files/Program Files"), 10));
+        QVERIFY_THROWS_EXCEPTION(Error, index::readEntryData(layer, std::string("Files/none"), 10));
     }
 
     void cancelStopsTheScan()
