@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,6 +29,15 @@ public:
 
     // The name used in error messages (usually the file path).
     virtual const std::string& name() const = 0;
+
+    // Zero-copy reading for sources that hold the bytes in memory anyway: a view of up to `size` next bytes, valid
+    // until the next call on this source; empty at the end of the stream. nullopt when the source cannot lend its
+    // memory (then it never can), and the caller falls back to read().
+    virtual std::optional<std::span<const uint8_t>> borrow(size_t size)
+    {
+        (void)size;
+        return std::nullopt;
+    }
 };
 
 // Reads an in-memory buffer; used by tests and for small blobs already loaded.
@@ -37,8 +47,7 @@ public:
     MemorySource(std::vector<uint8_t> bytes, std::string name)
         : m_bytes(std::move(bytes))
         , m_name(std::move(name))
-    {
-    }
+    { }
 
     size_t read(void* buffer, size_t size) override
     {
@@ -50,6 +59,13 @@ public:
     uint64_t storedPosition() const override { return m_position; }
     uint64_t storedSize() const override { return m_bytes.size(); }
     const std::string& name() const override { return m_name; }
+    std::optional<std::span<const uint8_t>> borrow(size_t size) override
+    {
+        const size_t n = std::min(size, m_bytes.size() - m_position);
+        const std::span<const uint8_t> view(m_bytes.data() + m_position, n);
+        m_position += n;
+        return view;
+    }
 
 private:
     std::vector<uint8_t> m_bytes;

@@ -16,4 +16,12 @@ size_t ObservedSource::read(void* buffer, size_t size)
     return n;
 }
 
+std::optional<std::span<const uint8_t>> ObservedSource::borrow(size_t size)
+{
+    auto view = m_inner->borrow(size);
+    if (view && !view->empty())
+        m_observer(view->data(), view->size());
+    return view;
+}
+
 } // namespace layerscope::io

@@ -22,6 +22,7 @@ public:
     uint64_t storedPosition() const override { return m_inner->storedPosition(); }
     uint64_t storedSize() const override { return m_inner->storedSize(); }
     const std::string& name() const override { return m_inner->name(); }
+    std::optional<std::span<const uint8_t>> borrow(size_t size) override;
 
 private:
     std::unique_ptr<ByteSource> m_inner;

@@ -105,6 +105,29 @@ ReadAheadSource::~ReadAheadSource()
     m_shared->producer.join();
 }
 
+// Makes the next chunk current, handing the finished one back to the producer. Returns false at the end of the
+// stream; rethrows the producer's error there.
+bool ReadAheadSource::nextChunk()
+{
+    Shared& s = *m_shared;
+    std::unique_lock lock(s.mutex);
+    if (s.current.bytes) {
+        s.empty.push_back(std::move(s.current.bytes));
+        s.changed.notify_all();
+    }
+    s.changed.wait(lock, [&] { return !s.filled.empty() || s.producerDone; });
+    if (!s.filled.empty()) {
+        s.current = std::move(s.filled.front());
+        s.filled.pop_front();
+        s.currentOffset = 0;
+        return true;
+    }
+    s.finished = true;
+    if (s.error)
+        std::rethrow_exception(s.error);
+    return false;
+}
+
 size_t ReadAheadSource::read(void* buffer, size_t size)
 {
     Shared& s = *m_shared;
@@ -118,29 +141,29 @@ size_t ReadAheadSource::read(void* buffer, size_t size)
             copied += n;
             continue;
         }
-        std::unique_lock lock(s.mutex);
-        if (s.current.bytes) {
-            s.empty.push_back(std::move(s.current.bytes));
-            s.changed.notify_all();
-        }
-        s.changed.wait(lock, [&] { return !s.filled.empty() || s.producerDone; });
-        if (!s.filled.empty()) {
-            s.current = std::move(s.filled.front());
-            s.filled.pop_front();
-            s.currentOffset = 0;
-            continue;
-        }
-        s.finished = true;
-        if (s.error) {
-            // Deliver what was read before the failure first; the error surfaces on the next call.
-            if (copied > 0) {
-                s.finished = false;
-                return copied;
-            }
-            std::rethrow_exception(s.error);
-        }
+        // A short read at a chunk boundary: what was copied is delivered before a producer error can surface.
+        if (copied > 0)
+            return copied;
+        if (!nextChunk())
+            break;
     }
     return copied;
+}
+
+std::optional<std::span<const uint8_t>> ReadAheadSource::borrow(size_t size)
+{
+    Shared& s = *m_shared;
+    while (!s.finished) {
+        if (s.current.bytes && s.currentOffset < s.current.size) {
+            const size_t n = std::min(size, s.current.size - s.currentOffset);
+            const std::span<const uint8_t> view(s.current.bytes.get() + s.currentOffset, n);
+            s.currentOffset += n;
+            return view;
+        }
+        if (!nextChunk())
+            break;
+    }
+    return std::span<const uint8_t>();
 }
 
 uint64_t ReadAheadSource::storedPosition() const

@@ -20,11 +20,15 @@ public:
     ~ReadAheadSource() override;
 
     size_t read(void* buffer, size_t size) override;
+    // Lends the current chunk: the scan's tar reader parses and hashes file data in place, without a copy.
+    std::optional<std::span<const uint8_t>> borrow(size_t size) override;
     uint64_t storedPosition() const override;
     uint64_t storedSize() const override { return m_storedSize; }
     const std::string& name() const override { return m_name; }
 
 private:
+    bool nextChunk();
+
     struct Shared;
     std::unique_ptr<Shared> m_shared;
     std::string m_name;

@@ -159,6 +159,7 @@ TarReader::TarReader(io::ByteSource& source, size_t bufferSize)
     , m_capacity(std::max(bufferSize, 4 * ustar::BlockSize))
 {
     m_buffer = std::make_unique_for_overwrite<uint8_t[]>(m_capacity);
+    m_data = m_buffer.get();
 }
 
 TarReader::~TarReader() = default;
@@ -181,7 +182,14 @@ size_t TarReader::fill(size_t minimum)
 {
     if (available() >= minimum || m_sourceEof)
         return available();
-    if (m_pos > 0) {
+    if (m_data != m_buffer.get()) {
+        // Leaving borrowed memory (the next source call invalidates it): keep its unread bytes.
+        std::memcpy(m_buffer.get(), m_data + m_pos, available());
+        m_data = m_buffer.get();
+        m_bufferOffset += m_pos;
+        m_end -= m_pos;
+        m_pos = 0;
+    } else if (m_pos > 0) {
         std::memmove(m_buffer.get(), m_buffer.get() + m_pos, available());
         m_bufferOffset += m_pos;
         m_end -= m_pos;
@@ -201,8 +209,14 @@ size_t TarReader::refillForData()
 {
     m_bufferOffset += m_end;
     m_pos = m_end = 0;
+    m_data = m_buffer.get();
     if (!m_sourceEof) {
-        m_end = m_source.read(m_buffer.get(), m_capacity);
+        if (const auto view = m_source.borrow(m_capacity)) {
+            m_data = view->data();
+            m_end = view->size();
+        } else {
+            m_end = m_source.read(m_buffer.get(), m_capacity);
+        }
         if (m_end == 0)
             m_sourceEof = true;
     }
@@ -218,7 +232,7 @@ const uint8_t* TarReader::readBlock(uint64_t headerOffset)
         fail(headerOffset,
              "archive is truncated: the stream ends at byte " + std::to_string(headerOffset + got)
                  + " inside a header block");
-    const uint8_t* block = m_buffer.get() + m_pos;
+    const uint8_t* block = m_data + m_pos;
     m_pos += ustar::BlockSize;
     return block;
 }
@@ -234,7 +248,7 @@ void TarReader::readPayload(uint64_t size, uint64_t headerOffset, const char* wh
                      + " bytes but the stream ends at byte " + std::to_string(offset()));
         const size_t take = size_t(std::min<uint64_t>(available(), toSkip));
         const size_t payload = size_t(std::min<uint64_t>(take, size - out.size()));
-        out.append(reinterpret_cast<const char*>(m_buffer.get() + m_pos), payload);
+        out.append(reinterpret_cast<const char*>(m_data + m_pos), payload);
         m_pos += take;
         toSkip -= take;
     }
@@ -277,6 +291,7 @@ size_t TarReader::readData(void* buffer, size_t size)
                 // Large reads bypass the buffer: straight from the source into the caller's memory.
                 m_bufferOffset += m_end;
                 m_pos = m_end = 0;
+                m_data = m_buffer.get();
                 const size_t got = m_sourceEof ? 0 : m_source.read(out + done, wanted - done);
                 if (got == 0) {
                     m_sourceEof = true;
@@ -291,7 +306,7 @@ size_t TarReader::readData(void* buffer, size_t size)
                 failTruncated(m_entryDataSize, "data");
         }
         const size_t take = std::min(available(), wanted - done);
-        std::memcpy(out + done, m_buffer.get() + m_pos, take);
+        std::memcpy(out + done, m_data + m_pos, take);
         m_pos += take;
         m_dataRemaining -= take;
         done += take;
@@ -306,7 +321,7 @@ std::span<const uint8_t> TarReader::readDataChunk(size_t maxSize)
     if (available() == 0 && refillForData() == 0)
         failTruncated(m_entryDataSize, "data");
     const size_t take = size_t(std::min<uint64_t>({available(), m_dataRemaining, maxSize}));
-    const std::span<const uint8_t> chunk(m_buffer.get() + m_pos, take);
+    const std::span<const uint8_t> chunk(m_data + m_pos, take);
     m_pos += take;
     m_dataRemaining -= take;
     return chunk;
@@ -675,7 +690,7 @@ void TarReader::handleEndOfArchive(uint64_t zeroBlockOffset)
                                  .what());
         return;
     }
-    if (got >= ustar::BlockSize && isZeroBlock(m_buffer.get() + m_pos)) {
+    if (got >= ustar::BlockSize && isZeroBlock(m_data + m_pos)) {
         m_pos += ustar::BlockSize;
     } else {
         m_warnings.push_back(Error(Error::Where {m_name, {}, {}, zeroBlockOffset},
@@ -696,10 +711,9 @@ void TarReader::drainTrailingBytes()
         if (available() == 0 && refillForData() == 0)
             break;
         if (!firstNonZero) {
-            const uint8_t* begin = m_buffer.get() + m_pos;
-            const uint8_t* found = std::find_if(begin, static_cast<const uint8_t*>(m_buffer.get() + m_end),
-                                                [](uint8_t b) { return b != 0; });
-            if (found != m_buffer.get() + m_end)
+            const uint8_t* begin = m_data + m_pos;
+            const uint8_t* found = std::find_if(begin, m_data + m_end, [](uint8_t b) { return b != 0; });
+            if (found != m_data + m_end)
                 firstNonZero = offset() + uint64_t(found - begin);
         }
         m_pos = m_end;

@@ -89,10 +89,13 @@ private:
     io::ByteSource& m_source;
     std::string m_name;
     std::unique_ptr<uint8_t[]> m_buffer;
+    // The bytes being parsed: m_buffer, or memory the source lends (ByteSource::borrow) while file data streams
+    // through, which saves copying every byte of a layer once more.
+    const uint8_t* m_data = nullptr;
     size_t m_capacity = 0;
     size_t m_pos = 0;
     size_t m_end = 0;
-    uint64_t m_bufferOffset = 0; // stream offset of m_buffer[0]
+    uint64_t m_bufferOffset = 0; // stream offset of m_data[0]
     bool m_sourceEof = false;
     bool m_done = false;
 

@@ -160,13 +160,17 @@ private slots:
     void readsIdenticallyWhateverTheReadPattern_data()
     {
         QTest::addColumn<int>("mode");
-        QTest::addColumn<int>("maxPiece"); // 0: one MemorySource read per request
+        QTest::addColumn<int>("maxPiece"); // 0: a MemorySource, which lends its memory instead of copying
         QTest::addColumn<int>("bufferSize");
         QTest::newRow("copy, memory, 1 MiB buffer") << int(ReadMode::Copy) << 0 << (1 << 20);
         QTest::newRow("copy, small pieces, small buffer") << int(ReadMode::Copy) << 700 << 2048;
         QTest::newRow("chunks, small pieces, small buffer") << int(ReadMode::Chunks) << 700 << 2048;
         QTest::newRow("chunks, 1-byte pieces") << int(ReadMode::Chunks) << 1 << 4096;
         QTest::newRow("skipping data, small pieces") << int(ReadMode::SkipData) << 300 << 2048;
+        // MemorySource lends its bytes (ByteSource::borrow): headers then straddle borrowed windows.
+        QTest::newRow("borrowed, chunks, small buffer") << int(ReadMode::Chunks) << 0 << 2048;
+        QTest::newRow("borrowed, copy, odd buffer") << int(ReadMode::Copy) << 0 << 1536;
+        QTest::newRow("borrowed, skipping data, small buffer") << int(ReadMode::SkipData) << 0 << 1024;
     }
     void readsIdenticallyWhateverTheReadPattern()
     {
