@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "baselayer/imagepackager.h"
 
+#include "baselayer/imagefiles.h"
 #include "common/error.h"
 #include "common/sha256.h"
 #include "io/atomicfile.h"
@@ -116,14 +117,6 @@ json platform(const PackageOptions& options)
     return p;
 }
 
-std::string commitBytes(const fs::path& path, const std::string& bytes)
-{
-    io::AtomicFile file(path, {.overwrite = true});
-    file.write(bytes.data(), bytes.size());
-    file.commit();
-    return toDigestString(Sha256::of(bytes));
-}
-
 // Writes the OCI image layout into a hidden sibling folder, then renames it into place in one step.
 PackageResult writeOciLayout(const std::vector<LayerToPackage>& layers, const fs::path& output,
                              const PackageOptions& options)
@@ -156,28 +149,25 @@ PackageResult writeOciLayout(const std::vector<LayerToPackage>& layers, const fs
                                     {"size", written.size}});
     }
     const std::string config = imageConfig(options, layers, result.layers).dump();
-    result.configDigest = commitBytes(blobs / digestHex(toDigestString(Sha256::of(config))), config);
+    result.configDigest = writeSmallFile(blobs / digestHex(toDigestString(Sha256::of(config))), config);
     const json manifest
         = {{"schemaVersion", 2},
            {"mediaType", OciManifestType},
            {"config", {{"mediaType", OciConfigType}, {"digest", result.configDigest}, {"size", config.size()}}},
            {"layers", layerDescriptors}};
     const std::string manifestBytes = manifest.dump();
-    result.manifestDigest = commitBytes(blobs / digestHex(toDigestString(Sha256::of(manifestBytes))), manifestBytes);
+    result.manifestDigest = writeSmallFile(blobs / digestHex(toDigestString(Sha256::of(manifestBytes))), manifestBytes);
     json descriptor = {{"mediaType", OciManifestType},
                        {"digest", result.manifestDigest},
                        {"size", manifestBytes.size()},
                        {"platform", platform(options)}};
     if (!options.tag.empty()) {
         // skopeo and containerd look images up in a layout by this annotation ("oci:DIR:TAG").
-        const size_t colon = options.tag.rfind(':');
-        const bool hasTag = colon != std::string::npos && options.tag.find('/', colon) == std::string::npos;
-        descriptor["annotations"]
-            = {{"org.opencontainers.image.ref.name", hasTag ? options.tag.substr(colon + 1) : options.tag}};
+        descriptor["annotations"] = {{"org.opencontainers.image.ref.name", splitReference(options.tag).second}};
     }
     const json index = {{"schemaVersion", 2}, {"mediaType", OciIndexType}, {"manifests", json::array({descriptor})}};
-    commitBytes(staging / "index.json", index.dump());
-    commitBytes(staging / "oci-layout", json {{"imageLayoutVersion", "1.0.0"}}.dump());
+    writeSmallFile(staging / "index.json", index.dump());
+    writeSmallFile(staging / "oci-layout", json {{"imageLayoutVersion", "1.0.0"}}.dump());
 
     // Publish: an existing output (only with overwrite) is moved aside first, removed only once the new one is in.
     fs::path previous;
@@ -192,17 +182,6 @@ PackageResult writeOciLayout(const std::vector<LayerToPackage>& layers, const fs
     result.output = output;
     result.format = OutputFormat::Oci;
     return result;
-}
-
-void addMember(tar::TarWriter& writer, const std::string& name, const std::string& bytes, int64_t mtime)
-{
-    tar::TarHeader header;
-    header.path = name;
-    header.mode = 0644;
-    header.size = bytes.size();
-    header.mtime = mtime;
-    writer.add(header);
-    writer.writeData(bytes.data(), bytes.size());
 }
 
 // The `docker save` layout that every `docker load` understands (wcow-layer-format §4, legacy form):
@@ -235,11 +214,11 @@ PackageResult writeDockerArchive(const std::vector<LayerToPackage>& layers, cons
         dir.mode = 0755;
         dir.mtime = mtime;
         writer.add(dir);
-        addMember(writer, layerId + "/VERSION", "1.0", mtime);
+        addTarMember(writer, layerId + "/VERSION", "1.0", mtime);
         json layerJson = {{"id", layerId}, {"created", wcow::formatRfc3339(options.created)}, {"os", "windows"}};
         if (!parentId.empty())
             layerJson["parent"] = parentId;
-        addMember(writer, layerId + "/json", layerJson.dump(), mtime);
+        addTarMember(writer, layerId + "/json", layerJson.dump(), mtime);
         tar::TarHeader layerHeader;
         layerHeader.path = layerId + "/layer.tar";
         layerHeader.mode = 0644;
@@ -255,18 +234,15 @@ PackageResult writeDockerArchive(const std::vector<LayerToPackage>& layers, cons
     const std::string config = imageConfig(options, layers, result.layers).dump();
     result.configDigest = toDigestString(Sha256::of(config));
     const std::string configName = digestHex(result.configDigest) + ".json";
-    addMember(writer, configName, config, mtime);
+    addTarMember(writer, configName, config, mtime);
     json entry = {{"Config", configName}, {"Layers", layerPaths}};
     entry["RepoTags"] = options.tag.empty() ? json(nullptr) : json::array({options.tag});
     const std::string manifest = json::array({entry}).dump();
     result.manifestDigest = toDigestString(Sha256::of(manifest));
-    addMember(writer, "manifest.json", manifest, mtime);
+    addTarMember(writer, "manifest.json", manifest, mtime);
     if (!options.tag.empty()) {
-        const size_t colon = options.tag.rfind(':');
-        const bool hasTag = colon != std::string::npos && options.tag.find('/', colon) == std::string::npos;
-        const std::string name = hasTag ? options.tag.substr(0, colon) : options.tag;
-        const std::string tag = hasTag ? options.tag.substr(colon + 1) : "latest";
-        addMember(writer, "repositories", json {{name, {{tag, parentId}}}}.dump(), mtime);
+        const auto [name, tag] = splitReference(options.tag);
+        addTarMember(writer, "repositories", json {{name, {{tag, parentId}}}}.dump(), mtime);
     }
     writer.finish();
     archive.finish();

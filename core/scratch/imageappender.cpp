@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "scratch/imageappender.h"
 
+#include "baselayer/imagefiles.h"
 #include "common/error.h"
 #include "common/sha256.h"
 #include "image/blobstore.h"
@@ -230,32 +231,6 @@ void extendConfig(json& config, const std::vector<std::string>& diffIds, const A
     config["history"] = history;
 }
 
-std::string commitBytes(const fs::path& path, const std::string& bytes)
-{
-    io::AtomicFile file(path, {.overwrite = true});
-    file.write(bytes.data(), bytes.size());
-    file.commit();
-    return toDigestString(Sha256::of(bytes));
-}
-
-void addMember(tar::TarWriter& writer, const std::string& name, const std::string& bytes, int64_t mtime)
-{
-    tar::TarHeader header;
-    header.path = name;
-    header.mode = 0644;
-    header.size = bytes.size();
-    header.mtime = mtime;
-    writer.add(header);
-    writer.writeData(bytes.data(), bytes.size());
-}
-
-std::pair<std::string, std::string> splitTag(const std::string& tag)
-{
-    const size_t colon = tag.rfind(':');
-    const bool hasTag = colon != std::string::npos && tag.find('/', colon) == std::string::npos;
-    return hasTag ? std::make_pair(tag.substr(0, colon), tag.substr(colon + 1)) : std::make_pair(tag, "latest");
-}
-
 struct Staging
 {
     fs::path path;
@@ -368,7 +343,7 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
         }
         result.layerDigest = copyBlob(std::make_unique<io::FileSource>(layerBlob), false, {}, {});
 
-        commitBytes(blobDir / digestHex(configDigest), configBytes);
+        baselayer::writeSmallFile(blobDir / digestHex(configDigest), configBytes);
         const json manifest
             = {{"schemaVersion", 2},
                {"mediaType", OciManifestType},
@@ -376,7 +351,7 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
                {"layers", layers}};
         const std::string manifestBytes = manifest.dump();
         result.manifestDigest
-            = commitBytes(blobDir / digestHex(toDigestString(Sha256::of(manifestBytes))), manifestBytes);
+            = baselayer::writeSmallFile(blobDir / digestHex(toDigestString(Sha256::of(manifestBytes))), manifestBytes);
         json platform = {{"architecture", config.value("architecture", std::string("amd64"))},
                          {"os", config.value("os", std::string("windows"))}};
         if (config.contains("os.version") && config["os.version"].is_string())
@@ -386,11 +361,12 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
                            {"size", manifestBytes.size()},
                            {"platform", platform}};
         if (!options.tag.empty())
-            descriptor["annotations"] = {{"org.opencontainers.image.ref.name", splitTag(options.tag).second}};
-        commitBytes(
+            descriptor["annotations"]
+                = {{"org.opencontainers.image.ref.name", baselayer::splitReference(options.tag).second}};
+        baselayer::writeSmallFile(
             staging.path / "index.json",
             json {{"schemaVersion", 2}, {"mediaType", OciIndexType}, {"manifests", json::array({descriptor})}}.dump());
-        commitBytes(staging.path / "oci-layout", json {{"imageLayoutVersion", "1.0.0"}}.dump());
+        baselayer::writeSmallFile(staging.path / "oci-layout", json {{"imageLayoutVersion", "1.0.0"}}.dump());
 
         // Publish: an existing output (only with overwrite) is moved aside, removed once the new one is in.
         fs::path previous;
@@ -447,9 +423,9 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
         dir.mode = 0755;
         dir.mtime = mtime;
         writer.add(dir);
-        addMember(writer, id + "/VERSION", "1.0", mtime);
-        addMember(writer, id + "/json", json {{"id", id}, {"os", config.value("os", std::string("windows"))}}.dump(),
-                  mtime);
+        baselayer::addTarMember(writer, id + "/VERSION", "1.0", mtime);
+        baselayer::addTarMember(writer, id + "/json",
+                                json {{"id", id}, {"os", config.value("os", std::string("windows"))}}.dump(), mtime);
         tar::TarHeader layerHeader;
         layerHeader.path = id + "/layer.tar";
         layerHeader.mode = 0644;
@@ -464,15 +440,16 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
         layerNames.push_back(id + "/layer.tar");
     }
     const std::string configName = digestHex(configDigest) + ".json";
-    addMember(writer, configName, configBytes, mtime);
+    baselayer::addTarMember(writer, configName, configBytes, mtime);
     json entry = {{"Config", configName}, {"Layers", layerNames}};
     entry["RepoTags"] = options.tag.empty() ? json(nullptr) : json::array({options.tag});
     const std::string manifest = json::array({entry}).dump();
     result.manifestDigest = toDigestString(Sha256::of(manifest));
-    addMember(writer, "manifest.json", manifest, mtime);
+    baselayer::addTarMember(writer, "manifest.json", manifest, mtime);
     if (!options.tag.empty()) {
-        const auto [name, tag] = splitTag(options.tag);
-        addMember(writer, "repositories", json {{name, {{tag, digestHex(diffIds.back())}}}}.dump(), mtime);
+        const auto [name, tag] = baselayer::splitReference(options.tag);
+        baselayer::addTarMember(writer, "repositories", json {{name, {{tag, digestHex(diffIds.back())}}}}.dump(),
+                                mtime);
     }
     writer.finish();
     archive.finish();
