@@ -67,13 +67,13 @@ void LayoutChecker::add(const WindowsEntry& entry)
 
     // Duplicates, including case-only differences (§1.2).
     if (auto it = m_seen.find(folded); it != m_seen.end()) {
-        if (it->second.path == path)
+        if (seenPath(it->second) == path)
             note(Scope::Windows, Severity::Error, path,
                  "duplicate entry: the importer creates every name with create-new semantics, so the second \"" + path
                      + "\" fails");
         else
             note(Scope::Windows, Severity::Error, path,
-                 "differs from the earlier entry \"" + it->second.path
+                 "differs from the earlier entry \"" + std::string(seenPath(it->second))
                      + "\" only in case: NTFS names are case-insensitive, so the importer's create-new fails");
     }
 
@@ -97,7 +97,7 @@ void LayoutChecker::add(const WindowsEntry& entry)
             }
         } else if (it->second.type != EntryType::Directory && m_reportedParents.insert(parent).second) {
             note(Scope::Windows, Severity::Error, path,
-                 "parent \"" + it->second.path + "\" is a " + entryTypeName(it->second.type)
+                 "parent \"" + std::string(seenPath(it->second)) + "\" is a " + entryTypeName(it->second.type)
                      + ", not a directory: the importer cannot create entries inside it");
         }
     }
@@ -161,7 +161,10 @@ void LayoutChecker::add(const WindowsEntry& entry)
         m_lastOwner = folded;
     }
 
-    m_seen.try_emplace(folded, Seen {path, entry.type});
+    if (auto [it, inserted]
+        = m_seen.try_emplace(folded, Seen {uint32_t(m_paths.size()), uint32_t(path.size()), entry.type});
+        inserted)
+        m_paths += path;
 }
 
 void LayoutChecker::addHiveCheck(const std::string& path, bool valid, const std::string& reason)

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -62,9 +63,16 @@ private:
 
     struct Seen
     {
-        std::string path; // as written, for messages
+        // The path as written, for messages: an offset into m_paths rather than a string of its own, since a
+        // layer has one of these per entry.
+        uint32_t pathOffset;
+        uint32_t pathLength;
         EntryType type;
     };
+    std::string_view seenPath(const Seen& seen) const
+    {
+        return std::string_view(m_paths).substr(seen.pathOffset, seen.pathLength);
+    }
 
     void note(Scope scope, Problem::Severity severity, const std::string& path, std::string message);
 
@@ -74,6 +82,7 @@ private:
     bool m_hasUtilityVm = false;
     bool m_hasBcd = false;
     std::unordered_map<std::string, Seen> m_seen; // folded path -> first entry with that name
+    std::string m_paths;
     std::set<std::string> m_reportedParents; // folded
     std::set<std::string> m_reportedRoots; // folded
     std::string m_lastOwner; // folded path of the last non-stream entry
