@@ -148,6 +148,15 @@ std::string globList(const diff::DiffRule& rule)
 }
 
 // "paths ...; fields ...; kinds ..." for --list-rules and the reports' rule tables.
+// How many changes rule i explained, for the reports' rule tables; the order rule explains the order, if anything.
+std::string ruleCount(const diff::DiffResult& r, size_t i)
+{
+    const auto& rule = r.rules()[i];
+    if (rule.coversOrder())
+        return r.orderRule() == &rule ? "order" : "0";
+    return std::to_string(r.ruleCounts()[i]);
+}
+
 std::string coverage(const diff::DiffRule& rule)
 {
     if (rule.coversOrder())
@@ -460,8 +469,7 @@ void writeDiffMarkdown(const DiffResult& r, std::ostream& out, const DiffDocumen
         out << "| Rule | Changes | Covers | Why it is expected |\n|---|---:|---|---|\n";
         for (size_t i = 0; i < r.rules().size(); ++i) {
             const auto& rule = r.rules()[i];
-            const std::string count
-                = rule.coversOrder() ? (r.orderRule() == &rule ? "order" : "0") : std::to_string(r.ruleCounts()[i]);
+            const std::string count = ruleCount(r, i);
             out << "| " << md(rule.name()) << " | " << count << " | " << md(coverage(rule)) << " | "
                 << md(rule.description()) << " |\n";
         }
@@ -578,8 +586,7 @@ void writeDiffHtml(const DiffResult& r, std::ostream& out, const DiffDocumentOpt
         out << "<table>\n<tr><th>Rule</th><th>Changes</th><th>Covers</th><th>Why it is expected</th></tr>\n";
         for (size_t i = 0; i < r.rules().size(); ++i) {
             const auto& rule = r.rules()[i];
-            const std::string count
-                = rule.coversOrder() ? (r.orderRule() == &rule ? "order" : "0") : std::to_string(r.ruleCounts()[i]);
+            const std::string count = ruleCount(r, i);
             out << "<tr><td class=\"mono\">" << html(rule.name()) << "</td><td class=\"num\">" << count << "</td><td>"
                 << html(coverage(rule)) << "</td><td>" << html(rule.description()) << "</td></tr>\n";
         }
