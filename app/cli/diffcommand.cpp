@@ -4,7 +4,6 @@
 #include "commands.h"
 
 #include "diff/treediff.h"
-#include "image/sourcedetector.h"
 #include "image/treespec.h"
 #include "io/atomicfile.h"
 #include "report/diffreport.h"
@@ -16,22 +15,6 @@
 namespace {
 
 using namespace layerscope;
-
-// What kind of side a resolved spec is, which decides what can be compared (diff::DiffSide::Kind).
-diff::DiffSide::Kind sideKind(const std::string& spec, const image::ResolvedTree& resolved)
-{
-    if (resolved.digest.empty())
-        return diff::DiffSide::Kind::Folder; // treespec: folders carry no digest
-    std::error_code ec;
-    const std::filesystem::path path = std::filesystem::u8path(spec);
-    if (std::filesystem::is_directory(path, ec)) {
-        // A layer folder read on disk has no tar order and only what the file system holds; an OCI layout or an
-        // extracted docker archive folder is an image: its merged view.
-        const auto kind = image::detectSource(path).kind;
-        return kind == image::SourceKind::LayerFolder ? diff::DiffSide::Kind::Folder : diff::DiffSide::Kind::Merged;
-    }
-    return diff::DiffSide::Kind::Layer;
-}
 
 void writeFile(const std::string& path, const std::string& bytes, bool force)
 {
@@ -137,11 +120,7 @@ int runDiff(const QStringList& args)
             const std::string spec = positional[i].toStdString();
             cli::ConsoleProgress progress("reading " + spec);
             trees[i] = image::resolveTree(spec, specOptions, progress);
-            sides[i].label = trees[i].label.empty() ? spec : trees[i].label;
-            sides[i].digest = trees[i].digest;
-            sides[i].windows = trees[i].windows;
-            sides[i].kind = sideKind(spec, trees[i]);
-            sides[i].tree = &trees[i].tree;
+            sides[i] = diff::DiffSide::of(trees[i], spec);
         }
         cli::ConsoleProgress progress("comparing");
         const diff::DiffResult result = diff::TreeDiff::compare(sides[0], sides[1], rules, progress);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "image/treespec.h"
 #include "index/treeindex.h"
 
 #include <string>
@@ -25,6 +26,9 @@ struct DiffSide
     // Names compare case-insensitively (NTFS). Either side being a Windows tree, or a case-insensitive index, makes
     // the whole comparison case-insensitive.
     bool windows = false;
+
+    // The side for a resolved tree specification (the CLI's and the app's A and B); `tree` must outlive it.
+    static DiffSide of(const image::ResolvedTree& tree, const std::string& spec);
 };
 
 const char* sideKindName(DiffSide::Kind kind);

@@ -95,6 +95,7 @@ ResolvedTree resolveTree(const std::string& spec, const TreeSpecOptions& options
             ResolvedTree out;
             out.label = spec;
             out.windows = true;
+            out.origin = ResolvedTree::Origin::Folder;
             out.tree = index::scanFolder(path, folderOptions);
             return out;
         }
@@ -115,11 +116,13 @@ ResolvedTree resolveTree(const std::string& spec, const TreeSpecOptions& options
             const size_t top = image.layers.size() - 1;
             ResolvedTree out = fromScan(spec, source->scanLayer(top, scanOptions));
             out.windows = true;
+            out.origin = ResolvedTree::Origin::Folder;
             return out;
         }
         default: {
             ResolvedTree out;
             out.label = spec;
+            out.origin = ResolvedTree::Origin::Merged;
             out.tree = mergedView(*source, options.hashFiles, progress);
             out.windows = image.isWindows() || out.tree.caseInsensitive();
             out.digest = image.chainIds.empty() ? std::string() : image.chainIds.back();
@@ -148,6 +151,8 @@ ResolvedTree resolveTree(const std::string& spec, const TreeSpecOptions& options
     else if (!layer.diffId.empty())
         out.digest = layer.diffId;
     out.windows = out.windows || image.isWindows();
+    if (source->kind() == SourceKind::LayerFolder)
+        out.origin = ResolvedTree::Origin::Folder; // a layer of a folder chain is read from the file system
     return out;
 }
 

@@ -11,10 +11,16 @@ namespace layerscope::image {
 // One side of a comparison: a tree plus what to call it.
 struct ResolvedTree
 {
+    // What the tree was read from, which decides what a comparison can hold against it: a layer tar (entry order
+    // and every field), the merged view of a chain (no single tar order), or files on disk (a plain folder or an
+    // on-disk layer folder: no tar order, only what a file system holds).
+    enum class Origin : uint8_t { Layer, Merged, Folder };
+
     std::string label; // what the user typed, or a clearer name ("image.tar@2 (sha256:…)")
     std::string digest; // layer digest (or diff_id when that is all there is); for a merged view the top chain ID;
                         // empty for folders
     bool windows = false; // names compare case-insensitively (NTFS)
+    Origin origin = Origin::Layer;
     index::TreeIndex tree;
 };
 

@@ -455,6 +455,15 @@ private slots:
         QVERIFY(recordAt(plain.tree, "Files/sha256"));
         QCOMPARE(plain.tree.path(plain.tree.children(plain.tree.root())[0]), std::string("Files"));
 
+        // Where each tree came from decides what a diff compares (entry order only for layer tars).
+        using Origin = ResolvedTree::Origin;
+        QCOMPARE(base.origin, Origin::Layer);
+        QCOMPARE(merged.origin, Origin::Merged);
+        QCOMPARE(resolveTree(images("oci-archive.tar").string()).origin, Origin::Merged); // an image packed as a tar
+        QCOMPARE(blob.origin, Origin::Layer);
+        QCOMPARE(folder.origin, Origin::Folder);
+        QCOMPARE(plain.origin, Origin::Folder);
+
         QVERIFY(errorOf([&] { resolveTree(layout + "@7"); }).find("no layer 7") != std::string::npos);
         QVERIFY(errorOf([&] { resolveTree(layout + "@sha256:" + std::string(64, 'f')); }).find("no layer has")
                 != std::string::npos);
