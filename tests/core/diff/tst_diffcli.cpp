@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `layerscope-cli diff` as a user runs it: the built binary, its exit status (0 nothing unexpected, 1 unexpected
 // differences, 2 error) and its outputs.
+#include "cli/clirun.h"
 #include "testsupport.h"
 
 #include <QProcess>
@@ -21,15 +22,8 @@ struct Run
 
 Run cli(const QStringList& args)
 {
-    QProcess p;
-    p.start(QStringLiteral(LAYERSCOPE_CLI), QStringList {QStringLiteral("diff")} + args);
-    Run r;
-    if (!p.waitForFinished(120000))
-        return r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    const testsupport::CliRun run = testsupport::cli(QStringList {QStringLiteral("diff")} + args);
+    return {run.exitCode, QByteArray::fromStdString(run.out), QByteArray::fromStdString(run.err)};
 }
 
 json manifestRoundtrip()
