@@ -3,6 +3,7 @@
 
 // Small helpers shared by the test suites: where fixtures live, and reading/writing whole files.
 
+#include <QProcess>
 #include <QtTest>
 
 #include <filesystem>
@@ -34,6 +35,35 @@ inline void writeAll(const std::filesystem::path& path, const std::vector<uint8_
 {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+// Runs a program to completion (at most `timeoutMs`); exitCode is -1 when it did not start, crashed or timed out.
+struct ProcessRun
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+inline ProcessRun runProcess(const QString& program, const QStringList& args,
+                             const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment(),
+                             const QString& workingDir = {}, int timeoutMs = 300000)
+{
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    if (!workingDir.isEmpty())
+        process.setWorkingDirectory(workingDir);
+    process.start(program, args);
+    ProcessRun run;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
 }
 
 } // namespace testsupport

@@ -3,7 +3,8 @@
 
 // Runs the built layerscope-cli (LAYERSCOPE_CLI, set by tests/cli/CMakeLists.txt) as a user would.
 
-#include <QProcess>
+#include "testsupport.h"
+
 #include <QStringList>
 
 #include <nlohmann/json.hpp>
@@ -23,19 +24,8 @@ struct CliRun
 inline CliRun cli(const QStringList& args,
                   const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment())
 {
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.start(QStringLiteral(LAYERSCOPE_CLI), args);
-    CliRun run;
-    if (!process.waitForFinished(300000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput().toStdString();
-    run.err = process.readAllStandardError().toStdString();
-    return run;
+    const ProcessRun run = runProcess(QStringLiteral(LAYERSCOPE_CLI), args, environment);
+    return {run.exitCode, run.out.toStdString(), run.err.toStdString()};
 }
 
 } // namespace testsupport

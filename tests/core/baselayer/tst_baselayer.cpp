@@ -39,13 +39,10 @@ std::vector<std::string> entryPaths(const index::LayerScan& scan)
 
 int run(const QString& program, const QStringList& args, QByteArray* output = nullptr)
 {
-    QProcess process;
-    process.start(program, args);
-    if (!process.waitForFinished(120000))
-        return -1;
+    const testsupport::ProcessRun result = testsupport::runProcess(program, args);
     if (output)
-        *output = process.readAllStandardOutput();
-    return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        *output = result.out;
+    return result.exitCode;
 }
 
 bool haveTool(const char* name)

@@ -110,17 +110,11 @@ struct ToolRun
 
 ToolRun runTool(const QString& program, const QStringList& args)
 {
-    QProcess p;
-    p.start(program, args);
+    const testsupport::ProcessRun run = testsupport::runProcess(program, args);
     ToolRun r;
-    if (!p.waitForStarted(10000) || !p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        r.output = QStringLiteral("did not finish: ") + p.errorString();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.output = QString::fromUtf8(p.readAllStandardOutput()) + QString::fromUtf8(p.readAllStandardError());
+    r.exitCode = run.exitCode;
+    r.output = run.exitCode < 0 ? QStringLiteral("%1 did not start, crashed or timed out").arg(program)
+                                : QString::fromUtf8(run.out) + QString::fromUtf8(run.err);
     return r;
 }
 

@@ -201,30 +201,14 @@ inline Bytes archiveWithPaxPayload(const std::string& payload)
 
 // --- processes and tarfile --------------------------------------------------------------------------------------
 
-struct ProcessResult
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using ProcessResult = testsupport::ProcessRun;
 
 inline ProcessResult run(const QString& program, const QStringList& arguments, const QString& workingDir = {})
 {
-    QProcess process;
-    if (!workingDir.isEmpty())
-        process.setWorkingDirectory(workingDir);
     // UTF-8 names must be listable whatever locale the test runs under.
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert("LC_ALL", "C.UTF-8");
-    process.setProcessEnvironment(environment);
-    process.start(program, arguments);
-    ProcessResult result;
-    if (!process.waitForFinished(120000))
-        return result;
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
+    return testsupport::runProcess(program, arguments, environment, workingDir);
 }
 
 inline QString fixtureScript()
