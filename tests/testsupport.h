@@ -6,11 +6,23 @@
 #include <QProcess>
 #include <QtTest>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
+
+// QCOMPARE prints values it cannot stream as "<unknown>"; worse, on Windows probing QDebug's operators makes
+// the compiler try json's implicit conversion to the incomplete MSG struct and fail. Found by argument-dependent
+// lookup, this overload prints a json value as its compact text instead.
+namespace nlohmann {
+inline char* toString(const json& value)
+{
+    return QTest::toString(QString::fromStdString(value.dump()));
+}
+} // namespace nlohmann
 
 namespace testsupport {
 
