@@ -62,8 +62,11 @@ LoadedSource SourceLoader::load(const QString& path, Progress& progress)
         layer.counts = ref.counts.value_or(index::EntryCounts {});
         layer.problems = ref.problems;
         layer.urls = ref.urls;
-        if (i < analysis.trees.size() && analysis.trees[i])
+        if (i < analysis.trees.size() && analysis.trees[i]) {
             layer.tree = std::make_shared<const index::TreeIndex>(std::move(*analysis.trees[i]));
+            layer.sizes
+                = std::make_shared<const index::FolderSizes>(index::FolderSizes::compute(*layer.tree, progress));
+        }
         chain.push_back(layer.tree ? layer.tree.get() : &empty);
         loaded.layers.push_back(std::move(layer));
     }
@@ -77,6 +80,8 @@ LoadedSource SourceLoader::load(const QString& path, Progress& progress)
     }
     progress.checkCancelled();
     loaded.merged = std::make_shared<const index::TreeIndex>(index::mergeLayers(chain, progress));
+    loaded.mergedSizes
+        = std::make_shared<const index::FolderSizes>(index::FolderSizes::compute(*loaded.merged, progress));
     loaded.image = source;
     return loaded;
 }
