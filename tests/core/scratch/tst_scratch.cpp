@@ -390,7 +390,7 @@ private slots:
         fs::remove(work / "Windows" / "old.log");
         // Folder times as an editor leaves them: touched by the edits inside.
         const auto later = fs::last_write_time(work / "Windows") + std::chrono::hours(24);
-        for (const fs::path dir : {work / "Windows", work / "Windows" / "System32", work / "NewDir"})
+        for (const fs::path& dir : {work / "Windows", work / "Windows" / "System32", work / "NewDir"})
             fs::last_write_time(dir, later);
         CommitRequest request;
         request.layerOut = root / "layer.tar.gz";
