@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "image/imageanalysis.h"
 
+#include "image/diskinfo.h"
+
 #include "common/error.h"
 #include "index/mergedtree.h"
 #include "index/treeindexbuilder.h"
@@ -110,6 +112,12 @@ Analysis analyzeImage(ImageSource& source, const AnalyzeOptions& options)
 
 index::TreeIndex mergedView(ImageSource& source, bool hashFiles, Progress& progress)
 {
+    // A bare disk has no layers to merge; an empty tree would pass for an empty image.
+    if (const auto& disk = source.image().disk)
+        throw Error({source.image().source, {}, {}, {}},
+                    "is a virtual disk (" + diskSummary(*disk)
+                        + "), not a layer or an image: LayerScope shows its summary (inspect, chain) but cannot list "
+                          "or compare the files inside it yet");
     AnalyzeOptions options;
     options.hashFiles = hashFiles;
     options.keepTrees = true;

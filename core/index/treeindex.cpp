@@ -146,7 +146,7 @@ wcow::WindowsEntry TreeIndex::entry(const Record& record) const
 size_t TreeIndex::memoryBytes() const
 {
     size_t bytes = m_nodes.memoryBytes() + m_children.capacity() * sizeof(NodeId) + m_records.memoryBytes()
-        + m_names.memoryBytes() + m_blobs.capacity();
+        + m_names.memoryBytes() + m_blobs.capacity() + m_shadowed.capacity() * sizeof(Record);
     for (const auto& s : m_sddls)
         bytes += s.capacity() + sizeof(s);
     return bytes;

@@ -85,6 +85,10 @@ public:
     const Record* record(NodeId node) const;
     // Records in the order the tar held them.
     std::span<const Record> records() const { return {m_records.data(), m_records.size()}; }
+    // Single-layer trees (built with keepCaseVariants): records of entries that a later entry with the same name
+    // replaced, in tar order. Not part of records() or of any node; listings show them so that every tar header
+    // appears (Record::node is the node the later entry holds).
+    std::span<const Record> shadowedRecords() const { return {m_shadowed.data(), m_shadowed.size()}; }
 
     std::string_view sddl(const Record& record) const { return m_sddls[record.sddl]; }
     std::string_view linkTarget(const Record& record) const;
@@ -219,6 +223,7 @@ private:
     Array<Node> m_nodes; // node 0 is the root
     std::vector<NodeId> m_children;
     Array<Record> m_records;
+    std::vector<Record> m_shadowed; // few: duplicates are rare
     Array<char> m_names;
     std::string m_blobs; // link targets and serialised xattrs
     std::vector<std::string> m_sddls {std::string()};

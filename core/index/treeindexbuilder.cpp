@@ -745,6 +745,11 @@ TreeIndex TreeIndexBuilder::finish()
             std::memcpy(stream + read, &node, sizeof node);
             std::memmove(stream + written, stream + read, length);
             written += length;
+        } else if (node != InvalidNode && b.keepCaseVariants) {
+            // A single layer's entry that a later one with the same name replaced: kept aside for listings.
+            TreeIndex::Record shadowed = unpackRecord(stream + read);
+            shadowed.node = node;
+            index.m_shadowed.push_back(shadowed);
         }
         read += length;
     }

@@ -20,8 +20,9 @@ class TreeIndexBuilder
 {
 public:
     // keepCaseVariants: in a case-insensitive tree, an entry whose name differs from an earlier one only in case
-    // gets a node of its own instead of replacing it. A single layer's listing then shows both tar entries (the
-    // layout checker reports the clash); merged views leave it off, since there the later name wins.
+    // gets a node of its own instead of replacing it, and an entry replaced by a later one with the very same name
+    // is kept in TreeIndex::shadowedRecords(). A single layer's listing then shows every tar entry (the layout
+    // checker reports the clash); merged views leave it off, since there the later name wins.
     explicit TreeIndexBuilder(bool caseInsensitive, bool keepCaseVariants = false);
     ~TreeIndexBuilder();
 

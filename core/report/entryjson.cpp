@@ -4,6 +4,7 @@
 #include "common/base64.h"
 #include "common/sha256.h"
 #include "wcow/fileattributes.h"
+#include "wcow/ntfsnames.h"
 #include "wcow/paxtime.h"
 
 namespace layerscope::report {
@@ -23,7 +24,19 @@ json entryToJson(const index::TreeIndex& index, const index::TreeIndex::Record& 
 {
     using Record = index::TreeIndex::Record;
     json e = json::object();
-    e["path"] = index.path(record.node);
+    std::string path = index.path(record.node);
+    // JSON strings are UTF-8, so a name that is not would print with U+FFFD and two names could look alike; its
+    // bytes go alongside in hex (the layout checker flags such names: Windows cannot create them).
+    if (!wcow::isValidUtf8(path)) {
+        static constexpr char hex[] = "0123456789abcdef";
+        std::string bytes;
+        for (const char c : path) {
+            bytes += hex[uint8_t(c) >> 4];
+            bytes += hex[uint8_t(c) & 15];
+        }
+        e["pathBytes"] = std::move(bytes);
+    }
+    e["path"] = std::move(path);
     e["type"] = wcow::entryTypeName(record.type);
     e["size"] = record.size;
     e["mode"] = record.mode;

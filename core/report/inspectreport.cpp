@@ -11,6 +11,25 @@ namespace layerscope::report {
 
 using nlohmann::json;
 
+namespace {
+
+// Every tar entry in tar order: the tree's records with the ones a later duplicate replaced merged in.
+template<typename Visit> void forEachHeader(const index::TreeIndex& tree, Visit visit)
+{
+    const auto records = tree.records();
+    const auto shadowed = tree.shadowedRecords();
+    size_t s = 0;
+    for (const auto& record : records) {
+        for (; s < shadowed.size() && shadowed[s].tarIndex < record.tarIndex; ++s)
+            visit(shadowed[s], true);
+        visit(record, false);
+    }
+    for (; s < shadowed.size(); ++s)
+        visit(shadowed[s], true);
+}
+
+} // namespace
+
 json inspectToJson(const index::LayerScan& scan, const InspectOptions& options)
 {
     json out = json::object();
@@ -27,8 +46,12 @@ json inspectToJson(const index::LayerScan& scan, const InspectOptions& options)
     out["warnings"] = scan.warnings;
     if (options.entries) {
         json entries = json::array();
-        for (const auto& record : scan.index.records())
-            entries.push_back(entryToJson(scan.index, record));
+        forEachHeader(scan.index, [&](const index::TreeIndex::Record& record, bool shadowed) {
+            json entry = entryToJson(scan.index, record);
+            if (shadowed)
+                entry["shadowed"] = true;
+            entries.push_back(std::move(entry));
+        });
         out["entries"] = std::move(entries);
     }
     return out;
@@ -100,7 +123,7 @@ std::string inspectToText(const index::LayerScan& scan, const InspectOptions& op
     if (options.entries) {
         out += "entries:\n";
         char buffer[64];
-        for (const auto& record : scan.index.records()) {
+        forEachHeader(scan.index, [&](const index::TreeIndex::Record& record, bool shadowed) {
             const std::string attributes = record.has(index::TreeIndex::Record::HasAttributes)
                 ? wcow::attributeLetters(record.attributes)
                 : std::string("-");
@@ -110,8 +133,10 @@ std::string inspectToText(const index::LayerScan& scan, const InspectOptions& op
             const std::string_view target = scan.index.linkTarget(record);
             if (!target.empty())
                 out += " -> " + std::string(target);
+            if (shadowed)
+                out += "  (replaced by a later entry with the same name)";
             out += '\n';
-        }
+        });
     }
     return out;
 }

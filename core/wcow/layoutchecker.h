@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -25,7 +26,10 @@ namespace layerscope::wcow {
 //  - delta whiteouts outside Files/ or UtilityVM/Files/ ("invalid tombstone");
 //  - a parent directory that has not appeared earlier ("path not found (0x3)"), or a parent that is not a
 //    directory; reported once per missing parent;
-//  - duplicate names, including names differing only in case;
+//  - duplicate names, including names differing only in case, with both entries' byte offsets (in other layers:
+//    a warning for exact duplicates, of which extractors keep the later);
+//  - names Windows cannot create (ntfsNameProblem: reserved device names, <>"|?* and control characters, a
+//    trailing dot or space, bytes that are not UTF-8), checked on each entry's last component;
 //  - hard links named outside Files/ or UtilityVM/Files/; hard-link targets not seen earlier (error in a base
 //    layer, warning in a delta: the target may be in a parent layer);
 //  - base layer with UtilityVM/ but no UtilityVM/Files/EFI/Microsoft/Boot/BCD;
@@ -33,7 +37,11 @@ namespace layerscope::wcow {
 //  - base layer missing some of the five config hives; zero-length config hives;
 //  - hives reported invalid through addHiveCheck();
 //  - warnings: other names at the root; Hives/ in a base layer; an alternate data stream not directly after its
-//    owning entry; a delta layer without a Files directory entry.
+//    owning entry; a delta layer without a Files directory entry; a file of 8 GiB or more (moby/moby#40444); the
+//    reparse-point attribute on an entry that is neither a symlink nor a junction; a whiteout whose parent
+//    directory has no entry in the layer, so that nothing restores the directory's times after the deletion
+//    (containerd/containerd#4301, microsoft/hcsshim#830).
+// README "Layout rules" lists every finding with its source.
 // Linux layers get none of these (their tars follow different rules), except addHiveCheck() failures.
 class LayoutChecker
 {
@@ -52,7 +60,7 @@ public:
 
 private:
     // Which classification a finding belongs to.
-    enum class Scope : uint8_t { Always, Windows, Base, Delta };
+    enum class Scope : uint8_t { Always, Windows, Base, Delta, Linux };
 
     struct Pending
     {
@@ -68,6 +76,8 @@ private:
         uint32_t pathOffset;
         uint32_t pathLength;
         EntryType type;
+        uint64_t tarIndex;
+        uint64_t headerOffset;
     };
     std::string_view seenPath(const Seen& seen) const
     {
@@ -91,6 +101,8 @@ private:
     std::array<std::string, 5> m_hivePaths;
     std::vector<Pending> m_pending;
     std::vector<std::pair<std::string, std::string>> m_invalidHives; // path, reason
+    // Folded parents of whiteouts -> the first such whiteout's path; finish() checks that each has a directory entry.
+    std::map<std::string, std::string> m_whiteoutParents;
 };
 
 } // namespace layerscope::wcow

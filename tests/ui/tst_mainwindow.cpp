@@ -183,6 +183,39 @@ private slots:
         QVERIFY(!window.source());
     }
 
+    // A bare VHD or VHDX opens as what it says about itself, shown above the (empty) chain.
+    void opensADiskAsItsSummary()
+    {
+        SKIP_UNLESS_FIXTURE("images/disks/differencing.vhd");
+        MainWindow window;
+        window.show();
+        QVERIFY(waitForOpen(window, fixturePath("images/disks/differencing.vhd")));
+        const auto source = window.source();
+        QCOMPARE(source->kind, std::string("disk"));
+        QVERIFY(source->layers.empty());
+        const QString summary = QStringLiteral("VHD differencing disk, 10 GiB virtual (10737418240 bytes), 2 MiB "
+                                               "blocks, 512-byte sectors, parent .\\base.vhd");
+        bool shown = false;
+        for (const QLabel* label : window.chainPane()->findChildren<QLabel*>())
+            shown |= label->text().contains(summary.toHtmlEscaped());
+        QVERIFY(shown);
+    }
+
+    void sayWhatAFileIsNot()
+    {
+        SKIP_UNLESS_FIXTURE("images/disks/random.bin");
+        MainWindow window;
+        window.show();
+        QSignalSpy errors(&window, &MainWindow::errorShown);
+        window.openPath(fixturePath("images/disks/random.bin"));
+        QVERIFY(errors.wait(30000));
+        QVERIFY2(errors.first().at(1).toString().contains(
+                     QStringLiteral("not a tar archive, OCI layout, docker archive, VHDX/VHD disk or Windows layer "
+                                    "folder; starts with 3f a2 17 00")),
+                 qPrintable(errors.first().at(1).toString()));
+        QVERIFY(!window.source());
+    }
+
     void cancellingALongOpenLeavesTheWindowAsItWas()
     {
         // A 768 MiB layer of zeros: a few hundred KiB gzipped, and seconds of inflating and hashing to interrupt.
