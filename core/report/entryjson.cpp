@@ -6,6 +6,8 @@
 #include "wcow/fileattributes.h"
 #include "wcow/paxtime.h"
 
+#include <map>
+
 namespace layerscope::report {
 
 using nlohmann::json;
@@ -49,6 +51,81 @@ json entryToJson(const index::TreeIndex& index, const index::TreeIndex::Record& 
     if (record.has(Record::HasHash))
         e["sha256"] = toHex(record.sha256);
     return e;
+}
+
+void writeEntryJson(JsonStreamWriter& out, const index::TreeIndex& index, const index::TreeIndex::Record& record,
+                    std::optional<uint16_t> layer)
+{
+    using Record = index::TreeIndex::Record;
+    const auto time = [&](Record::Flag flag, const wcow::PaxTime& t) {
+        if (record.has(flag))
+            out.value(wcow::formatRfc3339(t));
+        else
+            out.null();
+    };
+    const auto stringOrNull = [&](std::string_view text) {
+        if (text.empty())
+            out.null();
+        else
+            out.value(text);
+    };
+    // Members in the order nlohmann prints entryToJson's (sorted by name).
+    out.beginObject();
+    out.key("accessed");
+    time(Record::HasAccessed, record.accessed);
+    out.key("attributeNames");
+    out.beginArray();
+    if (record.has(Record::HasAttributes))
+        for (const std::string& name : wcow::attributeNames(record.attributes))
+            out.value(name);
+    out.endArray();
+    out.key("attributes");
+    if (record.has(Record::HasAttributes))
+        out.value(record.attributes);
+    else
+        out.null();
+    out.key("changed");
+    time(Record::HasChanged, record.changed);
+    out.key("created");
+    time(Record::HasCreated, record.created);
+    if (layer) {
+        out.key("layer");
+        out.value(*layer);
+    }
+    out.key("linkTarget");
+    stringOrNull(index.linkTarget(record));
+    out.key("mode");
+    out.value(record.mode);
+    out.key("modified");
+    out.value(wcow::formatRfc3339(record.modified));
+    out.key("path");
+    out.value(index.path(record.node));
+    out.key("sddl");
+    stringOrNull(index.sddl(record));
+    if (record.has(Record::HasHash)) {
+        out.key("sha256");
+        out.value(toHex(record.sha256));
+    }
+    out.key("size");
+    out.value(record.size);
+    out.key("type");
+    out.value(wcow::entryTypeName(record.type));
+    out.key("xattrs");
+    out.beginObject();
+    auto xattrs = index.xattrs(record);
+    if (!xattrs.empty()) {
+        // As a JSON object: sorted by name, and a repeated name keeps its last value.
+        std::map<std::string, std::string> sorted;
+        for (auto& [name, value] : xattrs)
+            sorted[std::move(name)]
+                = base64Encode(std::span(reinterpret_cast<const uint8_t*>(value.data()), value.size()));
+        for (const auto& [name, value] : sorted) {
+            out.key(name);
+            out.value(value);
+        }
+    }
+    out.endObject();
+    out.endObject();
 }
 
 json countsToJson(const index::EntryCounts& counts)
