@@ -61,46 +61,21 @@ char asciiUpper(uint8_t c)
     return char(c >= 'a' && c <= 'z' ? c - 32 : c);
 }
 
-// Hash of the name as foldCase() spells it, without allocating for ASCII names (all but a few in a Windows
-// layer); anything else goes through foldCase() itself, so that equal folded names always hash equally.
+// Hash of the name as foldCase() spells it for Windows trees (without allocating for ASCII names), of its bytes
+// otherwise.
 uint64_t nameHash(std::string_view name, bool caseInsensitive)
 {
+    if (caseInsensitive)
+        return wcow::foldedHash(name);
     uint64_t h = FnvOffset;
-    if (!caseInsensitive) {
-        for (char c : name)
-            h = (h ^ uint8_t(c)) * FnvPrime;
-        return h;
-    }
-    for (char c : name) {
-        if (uint8_t(c) >= 0x80)
-            return nameHash(wcow::foldCase(name), false);
-        h = (h ^ uint8_t(asciiUpper(uint8_t(c)))) * FnvPrime;
-    }
+    for (char c : name)
+        h = (h ^ uint8_t(c)) * FnvPrime;
     return h;
 }
 
 uint64_t childHash(NodeId parent, std::string_view name, bool caseInsensitive)
 {
     return mix(nameHash(name, caseInsensitive) ^ (uint64_t(parent) * 0x9e3779b97f4a7c15ull));
-}
-
-// foldCase(a) == foldCase(b), folding in place while both are ASCII.
-bool foldedEqual(std::string_view a, std::string_view b)
-{
-    const size_t n = std::min(a.size(), b.size());
-    for (size_t i = 0; i < n; ++i) {
-        const auto x = uint8_t(a[i]), y = uint8_t(b[i]);
-        if ((x | y) >= 0x80)
-            return wcow::foldCase(a.substr(i)) == wcow::foldCase(b.substr(i)); // the ASCII prefix folds alike
-        if (asciiUpper(x) != asciiUpper(y))
-            return false;
-    }
-    if (a.size() == b.size())
-        return true;
-    const std::string_view rest = a.size() > b.size() ? a.substr(n) : b.substr(n);
-    if (std::all_of(rest.begin(), rest.end(), [](char c) { return uint8_t(c) < 0x80; }))
-        return false;
-    return wcow::foldCase(a.substr(n)) == wcow::foldCase(b.substr(n));
 }
 
 struct Arena
@@ -305,7 +280,7 @@ struct TreeIndexBuilder::Impl
             if (n.parent != parent || n.tag() != tag)
                 continue;
             const std::string_view stored = name(n);
-            if (caseInsensitive ? foldedEqual(stored, part) : stored == part)
+            if (caseInsensitive ? wcow::equalsIgnoringCase(stored, part) : stored == part)
                 return id;
         }
     }

@@ -66,22 +66,23 @@ void LayoutChecker::add(const WindowsEntry& entry)
     }
 
     // Duplicates, including case-only differences (§1.2).
-    if (auto it = m_seen.find(folded); it != m_seen.end()) {
-        if (seenPath(it->second) == path)
+    if (const uint32_t seen = m_seen.find(path); seen != FoldedPathSet::None) {
+        const std::string first = m_seen.spelling(seen);
+        if (first == path)
             note(Scope::Windows, Severity::Error, path,
                  "duplicate entry: the importer creates every name with create-new semantics, so the second \"" + path
                      + "\" fails");
         else
             note(Scope::Windows, Severity::Error, path,
-                 "differs from the earlier entry \"" + std::string(seenPath(it->second))
+                 "differs from the earlier entry \"" + first
                      + "\" only in case: NTFS names are case-insensitive, so the importer's create-new fails");
     }
 
     // Parents must precede children (§1.2).
     const std::string parent(parentPath(folded));
     if (!parent.empty()) {
-        auto it = m_seen.find(parent);
-        if (it == m_seen.end()) {
+        const uint32_t seen = m_seen.find(parent);
+        if (seen == FoldedPathSet::None) {
             if (m_reportedParents.insert(parent).second) {
                 note(Scope::Base, Severity::Error, path,
                      "parent directory \"" + std::string(parentPath(path))
@@ -95,9 +96,9 @@ void LayoutChecker::add(const WindowsEntry& entry)
                          + "\" is not in this layer: it must come from a parent layer, or the import fails with "
                            "\"path not found (0x3)\"");
             }
-        } else if (it->second.type != EntryType::Directory && m_reportedParents.insert(parent).second) {
+        } else if (m_seenTypes[seen] != EntryType::Directory && m_reportedParents.insert(parent).second) {
             note(Scope::Windows, Severity::Error, path,
-                 "parent \"" + std::string(seenPath(it->second)) + "\" is a " + entryTypeName(it->second.type)
+                 "parent \"" + m_seen.spelling(seen) + "\" is a " + entryTypeName(m_seenTypes[seen])
                      + ", not a directory: the importer cannot create entries inside it");
         }
     }
@@ -116,7 +117,7 @@ void LayoutChecker::add(const WindowsEntry& entry)
             note(Scope::Windows, Severity::Error, path,
                  "hard link outside Files/ and UtilityVM/Files/: importers only create links there (§1.3)");
         const std::string target = normalizePath(entry.linkTarget);
-        if (!m_seen.contains(foldCase(target))) {
+        if (m_seen.find(target) == FoldedPathSet::None) {
             note(Scope::Base, Severity::Error, path,
                  "hard-link target \"" + target
                      + "\" has not appeared earlier: a base layer has no parent to find it in, so the link fails");
@@ -161,10 +162,8 @@ void LayoutChecker::add(const WindowsEntry& entry)
         m_lastOwner = folded;
     }
 
-    if (auto [it, inserted]
-        = m_seen.try_emplace(folded, Seen {uint32_t(m_paths.size()), uint32_t(path.size()), entry.type});
-        inserted)
-        m_paths += path;
+    if (m_seen.insert(path).second)
+        m_seenTypes.push_back(entry.type);
 }
 
 void LayoutChecker::addHiveCheck(const std::string& path, bool valid, const std::string& reason)

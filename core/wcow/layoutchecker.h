@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "foldedpathset.h"
 #include "layerlayout.h"
 #include "windowsentry.h"
 
@@ -10,7 +11,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace layerscope::wcow {
@@ -61,19 +61,6 @@ private:
         Problem problem;
     };
 
-    struct Seen
-    {
-        // The path as written, for messages: an offset into m_paths rather than a string of its own, since a
-        // layer has one of these per entry.
-        uint32_t pathOffset;
-        uint32_t pathLength;
-        EntryType type;
-    };
-    std::string_view seenPath(const Seen& seen) const
-    {
-        return std::string_view(m_paths).substr(seen.pathOffset, seen.pathLength);
-    }
-
     void note(Scope scope, Problem::Severity severity, const std::string& path, std::string message);
 
     uint64_t m_order = 0;
@@ -81,8 +68,10 @@ private:
     bool m_hasFilesEntry = false;
     bool m_hasUtilityVm = false;
     bool m_hasBcd = false;
-    std::unordered_map<std::string, Seen> m_seen; // folded path -> first entry with that name
-    std::string m_paths;
+    // Every name seen so far and the type of the first entry with it (by the set's id). A layer has one of these
+    // per entry, so they are kept compact (~40 bytes each; see FoldedPathSet).
+    FoldedPathSet m_seen;
+    std::vector<EntryType> m_seenTypes;
     std::set<std::string> m_reportedParents; // folded
     std::set<std::string> m_reportedRoots; // folded
     std::string m_lastOwner; // folded path of the last non-stream entry
