@@ -36,9 +36,10 @@ int runInspect(const QStringList& args)
         layerscope::index::ScanOptions options;
         options.hashFiles = !parser.isSet(QStringLiteral("no-hash"));
         options.progress = &progress;
-        const auto scan = layerscope::index::scanLayerFile(path, options);
         layerscope::report::InspectOptions report;
         report.entries = parser.isSet(QStringLiteral("entries"));
+        options.buildIndex = report.entries; // the summary needs counts and findings, not the tree
+        const auto scan = layerscope::index::scanLayerFile(path, options);
         // Streamed: with --entries a million-entry layer prints ~1 GB, which is never held whole.
         if (parser.isSet(QStringLiteral("json")))
             layerscope::report::writeInspectJson(scan, report, std::cout);

@@ -79,6 +79,7 @@ Analysis analyzeImage(ImageSource& source, const AnalyzeOptions& options)
         progress.startLayer(base);
         index::ScanOptions scanOptions;
         scanOptions.hashFiles = options.hashFiles;
+        scanOptions.buildIndex = options.keepTrees;
         scanOptions.progress = &progress;
         std::optional<index::LayerScan> scan;
         try {
