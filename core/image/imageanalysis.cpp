@@ -123,6 +123,9 @@ index::TreeIndex mergedView(ImageSource& source, bool hashFiles, Progress& progr
             windows = windows || tree->caseInsensitive();
             break;
         }
+    // One layer that merges to itself is its own merged view: no second copy of the tree.
+    if (image.layers.size() == 1 && analysis.trees[0] && index::mergesToItself(*analysis.trees[0]))
+        return std::move(*analysis.trees[0]);
     std::vector<index::TreeIndex> placeholders;
     placeholders.reserve(image.layers.size() + 1); // pointers into it must stay valid
     std::vector<const index::TreeIndex*> layers;

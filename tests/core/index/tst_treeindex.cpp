@@ -8,6 +8,8 @@ using namespace layerscope;
 using namespace layerscope::index;
 using wcow::EntryType;
 
+Q_DECLARE_METATYPE(std::vector<std::string>)
+
 namespace {
 
 wcow::WindowsEntry entry(std::string path, EntryType type = EntryType::File, uint64_t size = 0)
@@ -329,6 +331,42 @@ private slots:
                 QCOMPARE(r->node, n);
         }
         QCOMPARE(childNames(index, index.find("files/dir6")), (std::vector<std::string> {"again"}));
+    }
+
+    // A single layer is its own merged view unless merging would drop or replace something.
+    void mergesToItselfOnlyWhenMergingChangesNothing_data()
+    {
+        QTest::addColumn<bool>("caseInsensitive");
+        QTest::addColumn<std::vector<std::string>>("paths");
+        QTest::addColumn<bool>("expected");
+        QTest::newRow("plain layer") << true << std::vector<std::string> {"Files", "Files/a", "Files/b/c"} << true;
+        QTest::newRow("whiteout") << true << std::vector<std::string> {"Files", "Files/.wh.a"} << false;
+        QTest::newRow("case variants") << true << std::vector<std::string> {"Files", "Files/a", "Files/A"} << false;
+        QTest::newRow("case variants in a Linux tree")
+            << false << std::vector<std::string> {"etc", "etc/a", "etc/A"} << true;
+    }
+    void mergesToItselfOnlyWhenMergingChangesNothing()
+    {
+        QFETCH(bool, caseInsensitive);
+        QFETCH(std::vector<std::string>, paths);
+        QFETCH(bool, expected);
+        // As a scan builds a layer: case variants kept apart.
+        TreeIndexBuilder builder(caseInsensitive, /*keepCaseVariants=*/true);
+        for (const std::string& path : paths)
+            builder.add(entry(path, path.find(".wh.") != std::string::npos ? EntryType::Whiteout : EntryType::File),
+                        std::nullopt);
+        const TreeIndex layer = builder.finish();
+        QCOMPARE(mergesToItself(layer), expected);
+        if (!expected)
+            return;
+        const TreeIndex* layers[] = {&layer};
+        const TreeIndex merged = mergeLayers(layers);
+        QCOMPARE(allPaths(merged), allPaths(layer));
+        QCOMPARE(merged.recordCount(), layer.recordCount());
+        for (size_t i = 0; i < layer.recordCount(); ++i) {
+            QCOMPARE(merged.path(merged.records()[i].node), layer.path(layer.records()[i].node));
+            QCOMPARE(merged.records()[i].layer, layer.records()[i].layer);
+        }
     }
 };
 
