@@ -93,7 +93,8 @@ DiffRules DiffRules::builtin()
                  {"**"}, {Field::Created}, changed, [](const ChangeContext& c, Field) {
                      const Record* a = c.effectiveA;
                      const Record* b = c.effectiveB;
-                     return !a->has(Record::HasCreated) || !b->has(Record::HasCreated) || b->created == b->modified;
+                     return !a->has(Record::HasCreated) || !b->has(Record::HasCreated)
+                         || c.treeB->created(*b) == c.treeB->modified(*b);
                  }));
     // §1.6, §6: inputs without Windows records gain fileattr, creationtime, rawsd, atime and ctime on export.
     add(DiffRule("added-pax-records",

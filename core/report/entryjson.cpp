@@ -14,9 +14,9 @@ using nlohmann::json;
 
 namespace {
 
-json timeOrNull(const index::TreeIndex::Record& record, index::TreeIndex::Record::Flag flag, const wcow::PaxTime& time)
+json timeOrNull(const std::optional<wcow::PaxTime>& time)
 {
-    return record.has(flag) ? json(wcow::formatRfc3339(time)) : json(nullptr);
+    return time ? json(wcow::formatRfc3339(*time)) : json(nullptr);
 }
 
 } // namespace
@@ -38,10 +38,10 @@ json entryToJson(const index::TreeIndex& index, const index::TreeIndex::Record& 
     }
     const std::string_view sddl = index.sddl(record);
     e["sddl"] = sddl.empty() ? json(nullptr) : json(std::string(sddl));
-    e["created"] = timeOrNull(record, Record::HasCreated, record.created);
-    e["modified"] = wcow::formatRfc3339(record.modified);
-    e["accessed"] = timeOrNull(record, Record::HasAccessed, record.accessed);
-    e["changed"] = timeOrNull(record, Record::HasChanged, record.changed);
+    e["created"] = timeOrNull(index.created(record));
+    e["modified"] = wcow::formatRfc3339(index.modified(record));
+    e["accessed"] = timeOrNull(index.accessed(record));
+    e["changed"] = timeOrNull(index.changed(record));
     const std::string_view target = index.linkTarget(record);
     e["linkTarget"] = target.empty() ? json(nullptr) : json(std::string(target));
     json xattrs = json::object();
@@ -57,9 +57,9 @@ void writeEntryJson(JsonStreamWriter& out, const index::TreeIndex& index, const 
                     std::optional<uint16_t> layer)
 {
     using Record = index::TreeIndex::Record;
-    const auto time = [&](Record::Flag flag, const wcow::PaxTime& t) {
-        if (record.has(flag))
-            out.value(wcow::formatRfc3339(t));
+    const auto time = [&](const std::optional<wcow::PaxTime>& t) {
+        if (t)
+            out.value(wcow::formatRfc3339(*t));
         else
             out.null();
     };
@@ -72,7 +72,7 @@ void writeEntryJson(JsonStreamWriter& out, const index::TreeIndex& index, const 
     // Members in the order nlohmann prints entryToJson's (sorted by name).
     out.beginObject();
     out.key("accessed");
-    time(Record::HasAccessed, record.accessed);
+    time(index.accessed(record));
     out.key("attributeNames");
     out.beginArray();
     if (record.has(Record::HasAttributes))
@@ -85,9 +85,9 @@ void writeEntryJson(JsonStreamWriter& out, const index::TreeIndex& index, const 
     else
         out.null();
     out.key("changed");
-    time(Record::HasChanged, record.changed);
+    time(index.changed(record));
     out.key("created");
-    time(Record::HasCreated, record.created);
+    time(index.created(record));
     if (layer) {
         out.key("layer");
         out.value(*layer);
@@ -97,7 +97,7 @@ void writeEntryJson(JsonStreamWriter& out, const index::TreeIndex& index, const 
     out.key("mode");
     out.value(record.mode);
     out.key("modified");
-    out.value(wcow::formatRfc3339(record.modified));
+    out.value(wcow::formatRfc3339(index.modified(record)));
     out.key("path");
     out.value(index.path(record.node));
     out.key("sddl");

@@ -150,7 +150,7 @@ void writeInspectText(const index::LayerScan& scan, const InspectOptions& option
                 : std::string("-");
             std::snprintf(buffer, sizeof buffer, "  %c %-6s %12llu  ", typeLetter(record.type), attributes.c_str(),
                           static_cast<unsigned long long>(record.size));
-            out += buffer + wcow::formatRfc3339(record.modified) + "  " + scan.index.path(record.node);
+            out += buffer + wcow::formatRfc3339(scan.index.modified(record)) + "  " + scan.index.path(record.node);
             const std::string_view target = scan.index.linkTarget(record);
             if (!target.empty())
                 out += " -> " + std::string(target);

@@ -68,8 +68,8 @@ std::vector<const TreeIndex::Record*> listRecords(const TreeIndex& tree, NodeId 
         if (const auto* r = tree.record(n))
             records.push_back(r);
         const auto children = tree.children(n);
-        for (auto it = children.rbegin(); it != children.rend(); ++it)
-            stack.push_back(*it);
+        for (size_t i = children.size(); i-- > 0;)
+            stack.push_back(children[i]);
     }
     return records;
 }
@@ -134,7 +134,7 @@ void writeTreeText(const TreeListing& listing, std::ostream& stream)
         out += buffer;
         if (!listing.layer)
             out += "L" + std::to_string(r->layer) + "  ";
-        out += wcow::formatRfc3339(r->modified) + "  " + tree.path(r->node);
+        out += wcow::formatRfc3339(tree.modified(*r)) + "  " + tree.path(r->node);
         const auto target = tree.linkTarget(*r);
         if (!target.empty())
             out += " -> " + std::string(target);
