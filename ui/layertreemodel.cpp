@@ -207,7 +207,8 @@ QVariant LayerTreeModel::data(const QModelIndex& index, int role) const
         case Owner:
             return record ? ownerName(*record) : QString();
         case Modified:
-            return record && record->type != EntryType::Whiteout ? Formatting::time(record->modified) : QString();
+            return record && record->type != EntryType::Whiteout ? Formatting::time(m_tree->modified(*record))
+                                                                 : QString();
         case Layer:
             return record && m_merged ? QVariant(int(record->layer)) : QVariant();
         }
@@ -285,7 +286,7 @@ QVariant LayerTreeModel::sortValue(NodeId node, int column, int row) const
     case Owner:
         return record ? ownerName(*record) : QString();
     case Modified:
-        return record ? qlonglong(record->modified.seconds) : qlonglong(0);
+        return record ? qlonglong(m_tree->modified(*record).seconds) : qlonglong(0);
     case Layer:
         return record ? int(record->layer) : 0;
     }
@@ -322,7 +323,8 @@ bool LayerTreeModel::lessThan(const QModelIndex& left, const QModelIndex& right,
     case Owner:
         return QString::compare(a ? ownerName(*a) : QString(), b ? ownerName(*b) : QString(), Qt::CaseInsensitive) < 0;
     case Modified:
-        return compareTimes(a ? a->modified : wcow::PaxTime {}, b ? b->modified : wcow::PaxTime {}) < 0;
+        return compareTimes(a ? m_tree->modified(*a) : wcow::PaxTime {}, b ? m_tree->modified(*b) : wcow::PaxTime {})
+            < 0;
     case Layer:
         return (a ? a->layer : 0) < (b ? b->layer : 0);
     }

@@ -79,7 +79,11 @@ LoadedSource SourceLoader::load(const QString& path, Progress& progress)
                 throw Error(finding.message);
     }
     progress.checkCancelled();
-    loaded.merged = std::make_shared<const index::TreeIndex>(index::mergeLayers(chain, progress));
+    // A single layer that merges to itself shares its tree with the merged view instead of a copy.
+    if (loaded.layers.size() == 1 && loaded.layers[0].tree && index::mergesToItself(*loaded.layers[0].tree))
+        loaded.merged = loaded.layers[0].tree;
+    else
+        loaded.merged = std::make_shared<const index::TreeIndex>(index::mergeLayers(chain, progress));
     loaded.mergedSizes
         = std::make_shared<const index::FolderSizes>(index::FolderSizes::compute(*loaded.merged, progress));
     loaded.image = source;

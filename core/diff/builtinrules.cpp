@@ -71,7 +71,7 @@ bool folderContentsDiffer(const ChangeContext& c)
             const bool folder = !r || r->type == wcow::EntryType::Directory;
             out.push_back({c.folded ? wcow::foldCase(name) : std::move(name),
                            folder ? wcow::EntryType::Directory : r->type, folder ? 0 : r->size,
-                           folder ? wcow::PaxTime {} : r->modified, folder ? Sha256Digest {} : r->sha256});
+                           folder ? wcow::PaxTime {} : tree.modified(*r), folder ? Sha256Digest {} : r->sha256});
         }
         std::sort(out.begin(), out.end());
         return out;
@@ -147,7 +147,8 @@ DiffRules DiffRules::builtin()
                  {"**"}, {Field::Created}, changed, [](const ChangeContext& c, Field) {
                      const Record* a = c.effectiveA;
                      const Record* b = c.effectiveB;
-                     return !a->has(Record::HasCreated) || !b->has(Record::HasCreated) || b->created == b->modified;
+                     return !a->has(Record::HasCreated) || !b->has(Record::HasCreated)
+                         || c.treeB->created(*b) == c.treeB->modified(*b);
                  }));
     // §1.6, §6: inputs without Windows records gain fileattr, creationtime, rawsd, atime and ctime on export.
     add(DiffRule("added-pax-records",

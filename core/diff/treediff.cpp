@@ -318,15 +318,15 @@ private:
             f.insert(Field::Attributes);
         if (m_ta.sddl(ea) != m_tb.sddl(eb))
             f.insert(Field::Sddl);
-        auto time = [&](Record::Flag flag, const wcow::PaxTime Record::*member, Field field) {
-            if (ea.has(flag) != eb.has(flag) || (ea.has(flag) && ea.*member != eb.*member))
+        auto time = [&](Record::Flag flag, index::TreeIndex::PackedTime Record::*member, Field field) {
+            if (ea.has(flag) != eb.has(flag) || (ea.has(flag) && m_ta.time(ea.*member) != m_tb.time(eb.*member)))
                 f.insert(field);
         };
-        time(Record::HasCreated, &Record::created, Field::Created);
-        time(Record::HasAccessed, &Record::accessed, Field::Accessed);
-        time(Record::HasChanged, &Record::changed, Field::Changed);
+        time(Record::HasCreated, &Record::createdTime, Field::Created);
+        time(Record::HasAccessed, &Record::accessedTime, Field::Accessed);
+        time(Record::HasChanged, &Record::changedTime, Field::Changed);
         // A folder cannot set a symbolic link's own time everywhere; its target's is what people compare.
-        if (ea.modified != eb.modified && !(m_folderMode && typeClass(ea.type) == TypeClass::Link))
+        if (m_ta.modified(ea) != m_tb.modified(eb) && !(m_folderMode && typeClass(ea.type) == TypeClass::Link))
             f.insert(Field::Modified);
         if (ra.mode != rb.mode)
             f.insert(Field::Mode);

@@ -81,6 +81,7 @@ Analysis analyzeImage(ImageSource& source, const AnalyzeOptions& options)
         progress.startLayer(base);
         index::ScanOptions scanOptions;
         scanOptions.hashFiles = options.hashFiles;
+        scanOptions.buildIndex = options.keepTrees;
         scanOptions.progress = &progress;
         std::optional<index::LayerScan> scan;
         try {
@@ -130,6 +131,9 @@ index::TreeIndex mergedView(ImageSource& source, bool hashFiles, Progress& progr
             windows = windows || tree->caseInsensitive();
             break;
         }
+    // One layer that merges to itself is its own merged view: no second copy of the tree.
+    if (image.layers.size() == 1 && analysis.trees[0] && index::mergesToItself(*analysis.trees[0]))
+        return std::move(*analysis.trees[0]);
     std::vector<index::TreeIndex> placeholders;
     placeholders.reserve(image.layers.size() + 1); // pointers into it must stay valid
     std::vector<const index::TreeIndex*> layers;

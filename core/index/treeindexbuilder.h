@@ -13,9 +13,10 @@ namespace layerscope::index {
 // the first spelling seen is kept for display. Also used to build merged views, which need remove() for
 // whiteouts and replaced paths.
 //
-// Memory: the builder holds little beyond what the finished index will (the records themselves, one 24-byte node
-// per path component, names in one arena, a hash table of 4-byte slots), in the index's own buffers, which
-// finish() compacts in place and hands over, so building a layer peaks only a little above the index it makes.
+// Memory: the builder holds little beyond what the finished index will (the records packed, one 24-byte node per
+// path component, names in one arena, a hash table of 4-byte slots). finish() unpacks the records in place and
+// renumbers the nodes breadth first (the one moment old and new node tables coexist), so building a layer peaks
+// only a little above the index it makes.
 class TreeIndexBuilder
 {
 public:

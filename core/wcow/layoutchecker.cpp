@@ -2,6 +2,7 @@
 #include "layoutchecker.h"
 
 #include "casefold.h"
+#include "common/error.h"
 #include "entrydecoder.h"
 #include "ntfsnames.h"
 
@@ -46,6 +47,8 @@ void LayoutChecker::add(const WindowsEntry& entry)
     const std::string& path = entry.path;
     if (path.empty())
         return; // a "./" root entry: nothing to create
+    if (entry.tarIndex > UINT32_MAX) // Seen keeps 32 bits; such a tar would hold 2 TiB of headers alone
+        throw Error({{}, entry.tarIndex, path, entry.headerOffset}, "layout check: more than 2^32 tar entries");
     const std::string folded = foldCase(path);
     const std::string root(firstComponent(folded));
 
@@ -67,12 +70,13 @@ void LayoutChecker::add(const WindowsEntry& entry)
     }
 
     // Duplicates, including case-only differences (§1.2). Both entries are named by index and byte offset.
-    if (auto it = m_seen.find(folded); it != m_seen.end()) {
-        const Seen& first = it->second;
+    if (const uint32_t seen = m_seen.find(path); seen != FoldedPathSet::None) {
+        const Seen& earlier = m_seenEntries[seen];
+        const std::string first = m_seen.spelling(seen);
         const std::string where = "entry " + std::to_string(entry.tarIndex) + " at byte "
-            + std::to_string(entry.headerOffset) + " repeats entry " + std::to_string(first.tarIndex) + " at byte "
-            + std::to_string(first.headerOffset);
-        if (seenPath(first) == path) {
+            + std::to_string(entry.headerOffset) + " repeats entry " + std::to_string(earlier.tarIndex) + " at byte "
+            + std::to_string(earlier.headerOffset);
+        if (first == path) {
             note(Scope::Windows, Severity::Error, path,
                  "duplicate entry (" + where
                      + "): the importer creates every name with create-new semantics, so the second one fails");
@@ -80,7 +84,7 @@ void LayoutChecker::add(const WindowsEntry& entry)
                  "duplicate entry (" + where + "): extractors replace the earlier one, so only the later one counts");
         } else {
             note(Scope::Windows, Severity::Error, path,
-                 "differs from the earlier entry \"" + std::string(seenPath(first)) + "\" only in case (" + where
+                 "differs from the earlier entry \"" + first + "\" only in case (" + where
                      + "): NTFS names are case-insensitive, so the importer's create-new fails");
         }
     }
@@ -126,8 +130,8 @@ void LayoutChecker::add(const WindowsEntry& entry)
     // Parents must precede children (§1.2).
     const std::string parent(parentPath(folded));
     if (!parent.empty()) {
-        auto it = m_seen.find(parent);
-        if (it == m_seen.end()) {
+        const uint32_t seen = m_seen.find(parent);
+        if (seen == FoldedPathSet::None) {
             if (m_reportedParents.insert(parent).second) {
                 note(Scope::Base, Severity::Error, path,
                      "parent directory \"" + std::string(parentPath(path))
@@ -141,9 +145,9 @@ void LayoutChecker::add(const WindowsEntry& entry)
                          + "\" is not in this layer: it must come from a parent layer, or the import fails with "
                            "\"path not found (0x3)\"");
             }
-        } else if (it->second.type != EntryType::Directory && m_reportedParents.insert(parent).second) {
+        } else if (m_seenEntries[seen].type != EntryType::Directory && m_reportedParents.insert(parent).second) {
             note(Scope::Windows, Severity::Error, path,
-                 "parent \"" + std::string(seenPath(it->second)) + "\" is a " + entryTypeName(it->second.type)
+                 "parent \"" + m_seen.spelling(seen) + "\" is a " + entryTypeName(m_seenEntries[seen].type)
                      + ", not a directory: the importer cannot create entries inside it");
         }
     }
@@ -162,7 +166,7 @@ void LayoutChecker::add(const WindowsEntry& entry)
             note(Scope::Windows, Severity::Error, path,
                  "hard link outside Files/ and UtilityVM/Files/: importers only create links there (§1.3)");
         const std::string target = normalizePath(entry.linkTarget);
-        if (!m_seen.contains(foldCase(target))) {
+        if (m_seen.find(target) == FoldedPathSet::None) {
             note(Scope::Base, Severity::Error, path,
                  "hard-link target \"" + target
                      + "\" has not appeared earlier: a base layer has no parent to find it in, so the link fails");
@@ -207,11 +211,8 @@ void LayoutChecker::add(const WindowsEntry& entry)
         m_lastOwner = folded;
     }
 
-    if (auto [it, inserted] = m_seen.try_emplace(
-            folded,
-            Seen {uint32_t(m_paths.size()), uint32_t(path.size()), entry.type, entry.tarIndex, entry.headerOffset});
-        inserted)
-        m_paths += path;
+    if (m_seen.insert(path).second)
+        m_seenEntries.push_back(Seen {entry.headerOffset, uint32_t(entry.tarIndex), entry.type});
 }
 
 void LayoutChecker::addHiveCheck(const std::string& path, bool valid, const std::string& reason)
@@ -241,8 +242,8 @@ LayoutChecker::Result LayoutChecker::finish()
                  "valid BCD hive and fails without it (wcow-layer-format §1.3)");
     }
     for (const auto& [parent, whiteout] : m_whiteoutParents) {
-        const auto it = m_seen.find(parent);
-        if (it != m_seen.end() && it->second.type == EntryType::Directory)
+        const uint32_t seen = m_seen.find(parent);
+        if (seen != FoldedPathSet::None && m_seenEntries[seen].type == EntryType::Directory)
             continue;
         note(Scope::Delta, Severity::Warning, whiteout,
              "whiteout without an entry for its directory \"" + std::string(parentPath(whiteout))

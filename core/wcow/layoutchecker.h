@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "foldedpathset.h"
 #include "layerlayout.h"
 #include "windowsentry.h"
 
@@ -11,7 +12,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace layerscope::wcow {
@@ -69,20 +69,14 @@ private:
         Problem problem;
     };
 
+    // What a name's first entry was, by the FoldedPathSet id: its type for the parent checks, its position for the
+    // duplicate messages. 16 bytes, since a layer has one per name (add() refuses more than 2^32 entries).
     struct Seen
     {
-        // The path as written, for messages: an offset into m_paths rather than a string of its own, since a
-        // layer has one of these per entry.
-        uint32_t pathOffset;
-        uint32_t pathLength;
-        EntryType type;
-        uint64_t tarIndex;
         uint64_t headerOffset;
+        uint32_t tarIndex;
+        EntryType type;
     };
-    std::string_view seenPath(const Seen& seen) const
-    {
-        return std::string_view(m_paths).substr(seen.pathOffset, seen.pathLength);
-    }
 
     void note(Scope scope, Problem::Severity severity, const std::string& path, std::string message);
 
@@ -91,8 +85,10 @@ private:
     bool m_hasFilesEntry = false;
     bool m_hasUtilityVm = false;
     bool m_hasBcd = false;
-    std::unordered_map<std::string, Seen> m_seen; // folded path -> first entry with that name
-    std::string m_paths;
+    // Every name seen so far and its first entry (by the set's id). A layer has one of these per entry, so they are
+    // kept compact (~40 + 16 bytes each; see FoldedPathSet).
+    FoldedPathSet m_seen;
+    std::vector<Seen> m_seenEntries;
     std::set<std::string> m_reportedParents; // folded
     std::set<std::string> m_reportedRoots; // folded
     std::string m_lastOwner; // folded path of the last non-stream entry

@@ -141,7 +141,7 @@ private slots:
         const auto c = make(path("c.tar.gz"), {.timestamp = {1700000000, 500}});
         QVERIFY(c.diffId != a.diffId);
         const auto scan = index::scanLayerFile(path("c.tar.gz"));
-        QCOMPARE(scan.index.records().front().modified, (wcow::PaxTime {1700000000, 500}));
+        QCOMPARE(scan.index.modified(scan.index.records().front()), (wcow::PaxTime {1700000000, 500}));
     }
 
     void compressedFormatsHoldTheSameTar()
