@@ -169,6 +169,9 @@ TreeIndex mergeLayers(std::span<const TreeIndex* const> layers, Progress& progre
 
 bool mergesToItself(const TreeIndex& layer)
 {
+    // Entries a later duplicate replaced are listed with the layer but are no part of a merged view.
+    if (!layer.shadowedRecords().empty())
+        return false;
     const auto records = layer.records();
     for (size_t i = 0; i < records.size(); ++i) {
         const TreeIndex::Record& r = records[i];

@@ -5,9 +5,13 @@
 #include "image/imageanalysis.h"
 #include "image/imagesource.h"
 #include "index/layerscan.h"
+#include "index/mergedtree.h"
+#include "io/bytesink.h"
+#include "io/bytesource.h"
 #include "report/inspectreport.h"
 #include "report/jsonstreamwriter.h"
 #include "report/treereport.h"
+#include "tar/tarwriter.h"
 #include "testsupport.h"
 
 #include <nlohmann/json.hpp>
@@ -76,6 +80,68 @@ private slots:
         QVERIFY2(streamed.str() == whole, firstDifference(streamed.str(), whole).c_str());
         if (entries)
             QVERIFY(streamed.str().find("\"sha256\"") != std::string::npos);
+    }
+
+    // A name written twice and a name that is not UTF-8 (issue 15 part 1): `--entries` lists every header in tar
+    // order, the replaced one marked "shadowed", and keeps the raw name in "pathBytes"; streamed and whole alike.
+    void everyHeaderIsListedWithItsRawName()
+    {
+        io::MemorySink sink;
+        {
+            tar::TarWriter writer(sink);
+            const auto add = [&](const std::string& path, char type, const std::string& data) {
+                tar::TarHeader header;
+                header.path = path;
+                header.type = type;
+                header.mode = type == tar::typeflag::Directory ? 040755 : 0100644;
+                header.size = data.size();
+                header.mtime = 1700000000;
+                writer.add(header);
+                if (!data.empty())
+                    writer.writeData(data.data(), data.size());
+            };
+            add("etc", tar::typeflag::Directory, "");
+            add("etc/a.conf", tar::typeflag::Regular, "first");
+            add("etc/b.conf", tar::typeflag::Regular, "b");
+            add("etc/a.conf", tar::typeflag::Regular, "second");
+            add("etc/n\xff.conf", tar::typeflag::Regular, "latin-1");
+            writer.finish();
+        }
+        const auto scan = index::scanLayer(std::make_unique<io::MemorySource>(sink.take(), "dup.tar"));
+        const report::InspectOptions options {.entries = true};
+        std::ostringstream streamed;
+        report::writeInspectJson(scan, options, streamed);
+        const json whole = report::inspectToJson(scan, options);
+        QVERIFY2(streamed.str() == dumped(whole), firstDifference(streamed.str(), dumped(whole)).c_str());
+
+        const json& entries = whole.at("entries");
+        QCOMPARE(entries.size(), size_t(5));
+        std::vector<std::string> paths;
+        for (const json& e : entries)
+            paths.push_back(e.at("path").get<std::string>());
+        QCOMPARE(paths[1], std::string("etc/a.conf"));
+        QCOMPARE(paths[3], std::string("etc/a.conf"));
+        QVERIFY(entries[1].value("shadowed", false));
+        QVERIFY(!entries[3].contains("shadowed"));
+        QCOMPARE(entries[1].at("size").get<uint64_t>(), uint64_t(5));
+        QCOMPARE(entries[3].at("size").get<uint64_t>(), uint64_t(6));
+        QCOMPARE(entries[4].at("pathBytes").get<std::string>(), std::string("6574632f6eff2e636f6e66"));
+        QVERIFY(!entries[2].contains("pathBytes"));
+
+        // A merge keeps only the later entry, so such a layer is not its own merged view.
+        QVERIFY(!index::mergesToItself(scan.index));
+        const index::TreeIndex* layers[] = {&scan.index};
+        const index::TreeIndex merged = index::mergeLayers(layers);
+        QCOMPARE(merged.records().size(), size_t(4));
+        QVERIFY(merged.shadowedRecords().empty());
+
+        std::ostringstream text;
+        report::writeInspectText(scan, options, text);
+        const std::string listing = text.str();
+        const std::string marker = "etc/a.conf  (replaced by a later entry with the same name)\n";
+        const size_t marked = listing.find(marker);
+        QVERIFY2(marked != std::string::npos, listing.c_str());
+        QVERIFY2(listing.find("(replaced", marked + marker.size()) == std::string::npos, listing.c_str());
     }
 
     // Each layer of the image fixtures in tar order, and the merged view (with "layer" per entry) in path order,
