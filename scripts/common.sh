@@ -5,13 +5,16 @@ LAYERSCOPE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$LAYERSCOPE_ROOT/build}
 
 # Debian 12 packages: the build (compiler, CMake, Qt 6, libarchive, OpenSSL, zstd, ISA-L, nlohmann-json), the test
-# tools (Python, hive validators, skopeo, bsdtar, igzip) and a virtual display for the GUI.
+# tools (Python, hive validators, skopeo, bsdtar, igzip, qemu-img for VHD/VHDX disks), the tar conformance corpora
+# with Go's own reader to compare against (golang-go, golang-1.19-src, CPython's libpython3.11-testsuite) and a
+# virtual display for the GUI.
 LAYERSCOPE_PACKAGES=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-base-dev-tools libgl-dev
     libarchive-dev libssl-dev libzstd-dev zlib1g-dev libisal-dev nlohmann-json3-dev
     python3 python3-hivex libhivex-bin libregf-utils skopeo libarchive-tools isal zstd xz-utils bzip2
     libqt6svg6 xvfb xauth clang-format
+    golang-go golang-1.19-src libpython3.11-testsuite qemu-utils
 )
 
 install_packages() {

@@ -3,6 +3,7 @@
 
 #include "formatting.h"
 #include "itemroles.h"
+#include "theme.h"
 
 #include <QColor>
 #include <QFont>
@@ -33,6 +34,24 @@ const LoadedLayer* ChainModel::layerAt(int row) const
     return &m_source->layers[size_t(row)];
 }
 
+uint64_t ChainModel::totalStoredSize() const
+{
+    uint64_t total = 0;
+    if (m_source)
+        for (const auto& layer : m_source->layers)
+            total += layer.present ? layer.storedSize : 0;
+    return total;
+}
+
+uint64_t ChainModel::totalUncompressedSize() const
+{
+    uint64_t total = 0;
+    if (m_source)
+        for (const auto& layer : m_source->layers)
+            total += layer.present ? layer.uncompressedSize : 0;
+    return total;
+}
+
 int ChainModel::rowCount(const QModelIndex& parent) const
 {
     if (parent.isValid() || !m_source || m_source->layers.empty())
@@ -60,6 +79,10 @@ QVariant ChainModel::data(const QModelIndex& index, int role) const
                 return tr("Merged");
             if (column == Entries && merged)
                 return QLocale().toString(qulonglong(merged->recordCount()));
+            if (column == Size)
+                return Formatting::size(totalStoredSize());
+            if (column == Uncompressed)
+                return Formatting::size(totalUncompressedSize());
             if (column == CreatedBy)
                 return tr("all layers applied, base to top");
             return {};
@@ -72,7 +95,14 @@ QVariant ChainModel::data(const QModelIndex& index, int role) const
             return column == Position ? QVariant(INT_MAX) : QVariant();
         case LayerRole:
             return -1;
+        case Qt::TextAlignmentRole:
+            if (column == Size || column == Uncompressed || column == Entries)
+                return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+            return {};
         case Qt::ToolTipRole:
+            if (column == Size || column == Uncompressed)
+                return tr("Image total: %1 stored, %2 uncompressed")
+                    .arg(Formatting::exactSize(totalStoredSize()), Formatting::exactSize(totalUncompressedSize()));
             return tr("The merged view: every layer applied with its whiteouts; the Layer column names the layer "
                       "that last set each entry");
         }
@@ -88,6 +118,8 @@ QVariant ChainModel::data(const QModelIndex& index, int role) const
             return layer->digest.empty() ? tr("(unknown)") : Formatting::shortDigest(layer->digest);
         case Size:
             return Formatting::size(layer->storedSize);
+        case Uncompressed:
+            return layer->present ? Formatting::size(layer->uncompressedSize) : QString();
         case Layout:
             return QString::fromStdString(layer->layout);
         case Foreign:
@@ -106,6 +138,7 @@ QVariant ChainModel::data(const QModelIndex& index, int role) const
             return QStringLiteral("digest: %1\ndiff_id: %2")
                 .arg(QString::fromStdString(layer->digest), QString::fromStdString(layer->diffId));
         case Size:
+        case Uncompressed:
             return tr("%1 stored (%2), %3 uncompressed")
                 .arg(Formatting::exactSize(layer->storedSize), QString::fromStdString(layer->compression),
                      Formatting::exactSize(layer->uncompressedSize));
@@ -122,12 +155,12 @@ QVariant ChainModel::data(const QModelIndex& index, int role) const
             return tr("%n layout problem(s)", nullptr, int(layer->problems.size()));
         return {};
     case Qt::TextAlignmentRole:
-        if (column == Size || column == Entries || column == Position)
+        if (column == Size || column == Uncompressed || column == Entries || column == Position)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case Qt::ForegroundRole:
         if (!layer->present)
-            return QColor(Qt::gray);
+            return Theme::color(Theme::Dimmed);
         return {};
     case SortRole:
         switch (column) {
@@ -135,6 +168,8 @@ QVariant ChainModel::data(const QModelIndex& index, int role) const
             return layer->position;
         case Size:
             return qulonglong(layer->storedSize);
+        case Uncompressed:
+            return qulonglong(layer->uncompressedSize);
         case Entries:
             return qulonglong(layer->counts.entries);
         }
@@ -155,7 +190,9 @@ QVariant ChainModel::headerData(int section, Qt::Orientation orientation, int ro
     case Digest:
         return tr("Digest");
     case Size:
-        return tr("Size");
+        return tr("Stored");
+    case Uncompressed:
+        return tr("Uncompressed");
     case Layout:
         return tr("Layout");
     case Foreign:

@@ -9,12 +9,15 @@
 
 namespace layerscope::ui {
 
-// The layers of the open source, base to top, and a last "Merged" row for the merged view.
+// The layers of the open source, base to top, and a last "Merged" row for the merged view, whose sizes are the
+// image's totals.
 class ChainModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Position, Digest, Size, Layout, Foreign, Entries, CreatedBy, ColumnCount };
+    // Size is the blob as stored (compressed, what a registry transfers); Uncompressed the layer tar (what it unpacks
+    // to, roughly its disk use).
+    enum Column { Position, Digest, Size, Uncompressed, Layout, Foreign, Entries, CreatedBy, ColumnCount };
 
     explicit ChainModel(QObject* parent = nullptr);
 
@@ -25,6 +28,9 @@ public:
     int mergedRow() const;
     // The layer at a row; nullptr for the merged row.
     const LoadedLayer* layerAt(int row) const;
+    // Sums over the layers present: stored blobs and uncompressed tars.
+    uint64_t totalStoredSize() const;
+    uint64_t totalUncompressedSize() const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

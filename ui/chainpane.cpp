@@ -2,10 +2,17 @@
 #include "chainpane.h"
 
 #include "chainmodel.h"
+#include "columnwidths.h"
+#include "formatting.h"
 #include "itemroles.h"
+#include "theme.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -16,6 +23,8 @@ ChainPane::ChainPane(QWidget* parent)
     , m_facts(new QLabel(this))
     , m_view(new QTreeView(this))
     , m_model(new ChainModel(this))
+    , m_copyDigest(new QAction(tr("Copy &Full Digest"), this))
+    , m_exportBlob(new QAction(tr("E&xport Layer Blob…"), this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -34,12 +43,69 @@ ChainPane::ChainPane(QWidget* parent)
     m_view->setAlternatingRowColors(true);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->header()->setStretchLastSection(true);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    ColumnWidths::manage(m_view, QStringLiteral("chain"), {ChainModel::CreatedBy, ChainModel::Digest});
 
+    m_copyDigest->setObjectName(QStringLiteral("actionCopyDigest"));
+    m_copyDigest->setToolTip(tr("Copy the layer's digest (sha256:…) in full"));
+    m_exportBlob->setObjectName(QStringLiteral("actionExportBlob"));
+    m_exportBlob->setToolTip(tr("Save the layer's blob as stored (compressed as it is) to a file"));
+    connect(m_copyDigest, &QAction::triggered, this, &ChainPane::copyDigest);
+    connect(m_exportBlob, &QAction::triggered, this, [this] {
+        if (currentLayer() >= 0)
+            emit exportBlobRequested(currentLayer());
+    });
+    connect(m_view, &QTreeView::customContextMenuRequested, this, &ChainPane::showContextMenu);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
+                updateActions();
                 if (current.isValid())
                     emit layerSelected(current.data(LayerRole).toInt());
             });
+    updateActions();
+}
+
+int ChainPane::currentLayer() const
+{
+    const QModelIndex current = m_view->currentIndex();
+    return current.isValid() ? current.data(LayerRole).toInt() : -1;
+}
+
+void ChainPane::updateActions()
+{
+    const LoadedLayer* layer = m_model->layerAt(m_view->currentIndex().row());
+    m_copyDigest->setEnabled(layer && !layer->digest.empty());
+    m_exportBlob->setEnabled(layer && layer->present && m_model->source() && m_model->source()->image);
+}
+
+void ChainPane::addContextAction(QAction* action)
+{
+    m_extraActions << action;
+}
+
+bool ChainPane::copyDigest()
+{
+    const LoadedLayer* layer = m_model->layerAt(m_view->currentIndex().row());
+    if (!layer || layer->digest.empty())
+        return false;
+    QApplication::clipboard()->setText(QString::fromStdString(layer->digest));
+    return true;
+}
+
+void ChainPane::showContextMenu(const QPoint& pos)
+{
+    const QModelIndex index = m_view->indexAt(pos);
+    if (index.isValid())
+        m_view->setCurrentIndex(index);
+    updateActions();
+    QMenu menu(this);
+    menu.addAction(m_copyDigest);
+    menu.addAction(m_exportBlob);
+    if (!m_extraActions.isEmpty()) {
+        menu.addSeparator();
+        menu.addActions(m_extraActions);
+    }
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
 }
 
 void ChainPane::setSource(std::shared_ptr<const LoadedSource> source)
@@ -56,21 +122,28 @@ void ChainPane::setSource(std::shared_ptr<const LoadedSource> source)
             facts << tr("architecture: %1").arg(QString::fromStdString(source->architecture));
         for (const auto& tag : source->repoTags)
             facts << tr("tag: %1").arg(QString::fromStdString(tag).toHtmlEscaped());
-        facts << tr("%n layer(s)", nullptr, int(source->layers.size()));
+        facts << (source->layers.size() == 1 ? tr("1 layer") : tr("%1 layers").arg(source->layers.size()));
+        uint64_t stored = 0;
+        uint64_t uncompressed = 0;
+        for (const auto& layer : source->layers) {
+            stored += layer.present ? layer.storedSize : 0;
+            uncompressed += layer.present ? layer.uncompressedSize : 0;
+        }
+        facts << tr("total %1 stored, %2 uncompressed").arg(Formatting::size(stored), Formatting::size(uncompressed));
         QStringList more;
         for (const auto& note : source->notes)
             more << QString::fromStdString(note).toHtmlEscaped();
         for (const auto& finding : source->findings)
             more << QStringLiteral("<span style='color:%1'>%2</span>")
-                        .arg(finding.rfind("error", 0) == 0 ? QStringLiteral("#c0392b") : QStringLiteral("#b9770e"),
+                        .arg(Theme::color(finding.rfind("error", 0) == 0 ? Theme::Error : Theme::Warning).name(),
                              QString::fromStdString(finding).toHtmlEscaped());
         if (!more.isEmpty())
             facts << QStringLiteral("<br>") + more.join(QStringLiteral("<br>"));
     }
     m_facts->setText(facts.join(QStringLiteral(" · ")));
     m_model->setSource(std::move(source));
-    for (int c = 0; c < ChainModel::CreatedBy; ++c)
-        m_view->resizeColumnToContents(c);
+    ColumnWidths::fit(m_view);
+    updateActions();
 }
 
 void ChainPane::selectLayer(int position)

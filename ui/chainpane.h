@@ -7,6 +7,7 @@
 
 #include <memory>
 
+class QAction;
 class QLabel;
 class QTreeView;
 
@@ -14,7 +15,8 @@ namespace layerscope::ui {
 
 class ChainModel;
 
-// The chain: image facts (os, os.version, architecture) above the layers, base to top, and the merged row.
+// The chain: image facts (os, os.version, architecture, total size) above the layers, base to top, and the merged
+// row; a layer's context menu copies its full digest and exports its blob.
 class ChainPane : public QWidget
 {
     Q_OBJECT
@@ -24,18 +26,36 @@ public:
     void setSource(std::shared_ptr<const LoadedSource> source);
     ChainModel* model() const { return m_model; }
     QTreeView* view() const { return m_view; }
+    QLabel* factsLabel() const { return m_facts; }
 
     // Selects a layer row (or the merged row with -1).
     void selectLayer(int position);
+    // The layer of the current row (-1 for the merged row or none).
+    int currentLayer() const;
+    // Adds an action to the layers' context menu (after the pane's own).
+    void addContextAction(QAction* action);
+    // Copies the current layer's full digest ("sha256:…") to the clipboard; false when there is none.
+    bool copyDigest();
+
+    QAction* copyDigestAction() const { return m_copyDigest; }
+    QAction* exportBlobAction() const { return m_exportBlob; }
 
 signals:
     // position -1 is the merged view.
     void layerSelected(int position);
+    // "Export Layer Blob…" on a layer row.
+    void exportBlobRequested(int position);
 
 private:
+    void showContextMenu(const QPoint& pos);
+    void updateActions();
+
     QLabel* m_facts;
     QTreeView* m_view;
     ChainModel* m_model;
+    QAction* m_copyDigest;
+    QAction* m_exportBlob;
+    QList<QAction*> m_extraActions;
 };
 
 } // namespace layerscope::ui

@@ -3,12 +3,13 @@
 
 #include "formatting.h"
 #include "hivebrowser.h"
+#include "securityview.h"
 #include "wcow/fileattributes.h"
-#include "wcow/securitydescriptor.h"
 
 #include <QFontDatabase>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStringDecoder>
@@ -65,10 +66,10 @@ DetailsPane::DetailsPane(QWidget* parent)
     , m_title(new QLabel(this))
     , m_tabs(new QTabWidget(this))
     , m_fields(makeFieldTree(this, QStringLiteral("entryFields")))
-    , m_security(makeFieldTree(this, QStringLiteral("securityFields")))
+    , m_security(new SecurityView(this))
     , m_preview(new QPlainTextEdit(this))
     , m_hive(new HiveBrowser(this))
-    , m_readHive(new QPushButton(tr("Read This Entry as a Registry &Hive"), this))
+    , m_readHive(new QPushButton(tr("&Read This Entry as a Registry Hive"), this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -94,7 +95,8 @@ DetailsPane::DetailsPane(QWidget* parent)
     m_readHive->setObjectName(QStringLiteral("readHive"));
     m_readHive->setEnabled(false);
     connect(m_readHive, &QPushButton::clicked, this, &DetailsPane::hiveRequested);
-    m_tabs->addTab(hivePage, tr("&Hive"));
+    // "H&ive": Alt+H belongs to the Help menu.
+    m_tabs->addTab(hivePage, tr("H&ive"));
     clear();
 }
 
@@ -107,17 +109,20 @@ void DetailsPane::clear()
     m_readHive->setEnabled(false);
 }
 
-QString DetailsPane::fieldText(const QString& name) const
+void DetailsPane::clearHive()
 {
-    for (const QTreeWidget* tree : {m_fields, m_security}) {
-        const auto items = tree->findItems(name, Qt::MatchExactly | Qt::MatchRecursive, 0);
-        if (!items.isEmpty())
-            return items.first()->text(1);
-    }
-    return {};
+    m_hive->clear(tr("No hive open. Select a hive (a config hive, Hives/*_Delta or a BCD store) and read it, or use "
+                     "File ▸ Open Hive File…"));
 }
 
-void DetailsPane::showEntry(std::shared_ptr<const index::TreeIndex> tree, index::NodeId node, bool merged)
+QString DetailsPane::fieldText(const QString& name) const
+{
+    const auto items = m_fields->findItems(name, Qt::MatchExactly | Qt::MatchRecursive, 0);
+    return items.isEmpty() ? QString() : items.first()->text(1);
+}
+
+void DetailsPane::showEntry(std::shared_ptr<const index::TreeIndex> tree, index::NodeId node, bool merged,
+                            const index::FolderSizes* sizes)
 {
     clear();
     if (!tree || node == index::InvalidNode || node >= tree->nodeCount())
@@ -128,14 +133,27 @@ void DetailsPane::showEntry(std::shared_ptr<const index::TreeIndex> tree, index:
     if (!record) {
         addRow(m_fields, tr("Path"), path);
         addRow(m_fields, tr("Type"), tr("directory (implied by the entries below it; the layer has no entry)"));
+        if (sizes)
+            addRow(m_fields, tr("Size"),
+                   tr("%1 in %2 files (this folder and below)")
+                       .arg(Formatting::exactSize(sizes->bytes(node)))
+                       .arg(QLocale().toString(sizes->files(node))));
         m_preview->setPlainText(tr("No data: this directory has no entry of its own."));
+        m_security->setSddl({}, true);
         return;
     }
     const wcow::WindowsEntry entry = tree->entry(*record);
 
     addRow(m_fields, tr("Path"), QString::fromStdString(entry.path));
     addRow(m_fields, tr("Type"), Formatting::entryType(entry.type));
-    addRow(m_fields, tr("Size"), Formatting::exactSize(entry.size));
+    const bool directory = entry.type == wcow::EntryType::Directory || entry.type == wcow::EntryType::Junction;
+    if (directory && sizes)
+        addRow(m_fields, tr("Size"),
+               tr("%1 in %2 files (this folder and below)")
+                   .arg(Formatting::exactSize(sizes->bytes(node)))
+                   .arg(QLocale().toString(sizes->files(node))));
+    else
+        addRow(m_fields, tr("Size"), Formatting::exactSize(entry.size));
     addRow(m_fields, tr("Mode"), QStringLiteral("0%1").arg(entry.mode, 0, 8));
     if (entry.attributes) {
         QStringList names;
@@ -179,7 +197,7 @@ void DetailsPane::showEntry(std::shared_ptr<const index::TreeIndex> tree, index:
     }
     m_fields->resizeColumnToContents(0);
 
-    fillSecurity(entry.sddl);
+    m_security->setSddl(entry.sddl, directory);
 }
 
 void DetailsPane::showPreviewMessage(const QString& message)
@@ -242,56 +260,13 @@ void DetailsPane::showPreview(const std::vector<uint8_t>& bytes, uint64_t total)
     m_preview->setPlainText(shown);
 }
 
-void DetailsPane::fillSecurity(const std::string& sddl)
+void DetailsPane::showHive(std::shared_ptr<const hive::HiveReader> hive, const QString& caption, bool file)
 {
-    m_security->clear();
-    if (sddl.empty()) {
-        addRow(m_security, tr("SDDL"), tr("(no security descriptor)"));
-        return;
+    if (file) {
+        // The hive is not the entry selected in the tree: say what is shown instead of the entry's path.
+        clear();
+        m_title->setText(tr("<b>Hive file %1</b>").arg(caption.toHtmlEscaped()));
     }
-    addRow(m_security, tr("SDDL"), QString::fromStdString(sddl));
-    try {
-        const auto descriptor = wcow::SecurityDescriptor::fromSddl(sddl);
-        const auto party = [](const std::string& name, const std::string& sid) {
-            if (sid.empty())
-                return QObject::tr("(none)");
-            return name == sid
-                ? QString::fromStdString(sid)
-                : QStringLiteral("%1 (%2)").arg(QString::fromStdString(name), QString::fromStdString(sid));
-        };
-        addRow(m_security, tr("Owner"), party(descriptor.ownerName(), descriptor.ownerSid()));
-        addRow(m_security, tr("Group"), party(descriptor.groupName(), descriptor.groupSid()));
-        addRow(m_security, tr("Control"), QStringLiteral("0x%1").arg(descriptor.control(), 4, 16, QLatin1Char('0')));
-
-        const auto addAcl
-            = [this](const QString& title, bool present, const std::optional<wcow::SecurityDescriptor::Acl>& acl) {
-                  if (!present) {
-                      addRow(m_security, title, tr("(absent)"));
-                      return;
-                  }
-                  if (!acl) {
-                      addRow(m_security, title, tr("NULL: no access control, everyone has full access"));
-                      return;
-                  }
-                  auto* item = addRow(m_security, title, tr("%n ACE(s)", nullptr, int(acl->aces.size())));
-                  for (const auto& ace : acl->aces) {
-                      const std::string trustee = ace.opaque ? std::string() : ace.sid.friendlyName();
-                      addChild(item, QString::fromStdString(wcow::SecurityDescriptor::aceString(ace)),
-                               QString::fromStdString(trustee.empty() && !ace.opaque ? ace.sid.toString() : trustee));
-                  }
-                  item->setExpanded(true);
-              };
-        addAcl(tr("DACL"), descriptor.daclPresent(), descriptor.dacl());
-        if (descriptor.saclPresent())
-            addAcl(tr("SACL"), true, descriptor.sacl());
-    } catch (const std::exception& e) {
-        addRow(m_security, tr("Error"), QString::fromUtf8(e.what()));
-    }
-    m_security->resizeColumnToContents(0);
-}
-
-void DetailsPane::showHive(std::shared_ptr<const hive::HiveReader> hive, const QString& caption)
-{
     m_hive->setHive(std::move(hive), caption);
     m_tabs->setCurrentIndex(HiveTab);
 }

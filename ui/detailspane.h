@@ -2,6 +2,7 @@
 #pragma once
 
 #include "hive/hivereader.h"
+#include "index/foldersizes.h"
 #include "index/treeindex.h"
 
 #include <QWidget>
@@ -17,9 +18,10 @@ class QTreeWidget;
 namespace layerscope::ui {
 
 class HiveBrowser;
+class SecurityView;
 
-// Everything about one entry: its fields, its security descriptor (owner, group, one ACE per line), a preview of
-// its first bytes and, for registry hives, a hive browser.
+// Everything about one entry: its fields, its security descriptor (as Windows' Advanced Security Settings shows
+// it), a preview of its first bytes and, for registry hives, a hive browser.
 class DetailsPane : public QWidget
 {
     Q_OBJECT
@@ -28,8 +30,14 @@ public:
 
     explicit DetailsPane(QWidget* parent = nullptr);
 
-    void showEntry(std::shared_ptr<const index::TreeIndex> tree, index::NodeId node, bool merged);
-    void showHive(std::shared_ptr<const hive::HiveReader> hive, const QString& caption);
+    // `sizes` (optional) gives a folder's total size.
+    void showEntry(std::shared_ptr<const index::TreeIndex> tree, index::NodeId node, bool merged,
+                   const index::FolderSizes* sizes = nullptr);
+    // A hive read from the selected entry (`caption` is its path) or, with `file`, from a file on disk: then the
+    // pane's heading names the file, not the entry selected in the tree.
+    void showHive(std::shared_ptr<const hive::HiveReader> hive, const QString& caption, bool file = false);
+    // Forgets the hive shown (a new document has other hives).
+    void clearHive();
     // The first bytes of the entry's data (of `total`), as text when they read as text, else as a hex dump.
     void showPreview(const std::vector<uint8_t>& bytes, uint64_t total);
     void showPreviewMessage(const QString& message);
@@ -39,13 +47,12 @@ public:
 
     QTabWidget* tabs() const { return m_tabs; }
     QTreeWidget* fields() const { return m_fields; }
-    QTreeWidget* security() const { return m_security; }
+    SecurityView* security() const { return m_security; }
+    QLabel* titleLabel() const { return m_title; }
+    QPushButton* readHiveButton() const { return m_readHive; }
     HiveBrowser* hiveBrowser() const { return m_hive; }
-    // The text of a field row ("Path", "Owner", ...) of the Entry or Security tab, for tests and copy.
+    // The text of a field row ("Path", "Type", ...) of the Entry tab, for tests and copy.
     QString fieldText(const QString& name) const;
-
-private:
-    void fillSecurity(const std::string& sddl);
 
 signals:
     // The user asked to read the shown entry as a registry hive.
@@ -55,7 +62,7 @@ private:
     QLabel* m_title;
     QTabWidget* m_tabs;
     QTreeWidget* m_fields;
-    QTreeWidget* m_security;
+    SecurityView* m_security;
     QPlainTextEdit* m_preview;
     HiveBrowser* m_hive;
     QPushButton* m_readHive;

@@ -5,7 +5,8 @@
 
 namespace layerscope::ui {
 
-std::shared_ptr<const LoadedDiff> DiffLoader::compare(const QString& specA, const QString& specB, Progress& progress)
+std::shared_ptr<const LoadedDiff> DiffLoader::compare(const QString& specA, const QString& specB,
+                                                      const QString& subtree, Progress& progress)
 {
     auto loaded = std::make_shared<LoadedDiff>();
     loaded->specA = specA;
@@ -22,7 +23,7 @@ std::shared_ptr<const LoadedDiff> DiffLoader::compare(const QString& specA, cons
         sides[i] = diff::DiffSide::of(tree, spec);
     }
     loaded->result = std::make_unique<diff::DiffResult>(
-        diff::TreeDiff::compare(sides[0], sides[1], diff::DiffRules::builtin(), progress));
+        diff::TreeDiff::compare(sides[0], sides[1], diff::DiffRules::builtin(), subtree.toStdString(), progress));
     return loaded;
 }
 

@@ -12,7 +12,9 @@ namespace layerscope::ui {
 class DiffLoader
 {
 public:
-    static std::shared_ptr<const LoadedDiff> compare(const QString& specA, const QString& specB, Progress& progress);
+    // `subtree` (optional): compare only that file or folder and what is below it.
+    static std::shared_ptr<const LoadedDiff> compare(const QString& specA, const QString& specB, const QString& subtree,
+                                                     Progress& progress);
 };
 
 } // namespace layerscope::ui

@@ -2,6 +2,8 @@
 #include "diffmodel.h"
 
 #include "itemroles.h"
+#include "theme.h"
+#include "treefilter.h"
 
 #include <QApplication>
 #include <QColor>
@@ -52,11 +54,15 @@ void DiffModel::rebuild()
         return;
     const auto& result = *m_diff->result;
     const auto& changes = result.changes();
+    const TreeFilter search(m_filter.text);
     QHash<QString, uint32_t> folders; // path -> node, for the folders met so far
     for (size_t i = 0; i < changes.size(); ++i) {
         if (!m_filter.accepts(changes[i]))
             continue;
-        const QString path = QString::fromStdString(result.path(changes[i]));
+        const std::string utf8 = result.path(changes[i]);
+        if (!search.isEmpty() && !search.matchesPath(utf8, isDirectoryChange(changes[i])))
+            continue;
+        const QString path = QString::fromStdString(utf8);
         const QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
         uint32_t parent = 0;
         QString prefix;
@@ -92,6 +98,15 @@ void DiffModel::rebuild()
         }
         ++m_changeRows;
     }
+}
+
+bool DiffModel::isDirectoryChange(const Change& change) const
+{
+    const auto& result = *m_diff->result;
+    for (const auto side : {diff::DiffResult::Side::A, diff::DiffResult::Side::B})
+        if (const auto* record = result.record(change, side))
+            return record->type == wcow::EntryType::Directory || record->type == wcow::EntryType::Junction;
+    return false;
 }
 
 const DiffModel::Node& DiffModel::nodeOf(const QModelIndex& index) const
@@ -186,17 +201,15 @@ QVariant DiffModel::data(const QModelIndex& index, int role) const
         }
         return {};
     case Qt::ForegroundRole:
-        if (!change)
-            return QApplication::palette().color(QPalette::Disabled, QPalette::Text);
-        if (change->expected)
-            return QApplication::palette().color(QPalette::Disabled, QPalette::Text);
+        if (!change || change->expected)
+            return Theme::color(Theme::Dimmed);
         switch (change->kind) {
         case ChangeKind::Added:
-            return QColor(0x1e, 0x84, 0x49);
+            return Theme::color(Theme::Added);
         case ChangeKind::Removed:
-            return QColor(0xc0, 0x39, 0x2b);
+            return Theme::color(Theme::Removed);
         case ChangeKind::Changed:
-            return QColor(0xb9, 0x77, 0x0e);
+            return Theme::color(Theme::Changed);
         }
         return {};
     case Qt::FontRole:
@@ -220,8 +233,19 @@ QVariant DiffModel::data(const QModelIndex& index, int role) const
         return change ? change->expected : false;
     case PathRole:
         return change ? QString::fromStdString(m_diff->result->path(*change)) : QString();
+    case FolderRole:
+        return !node.children.empty() || (change && isDirectoryChange(*change));
     case SortRole:
-        return index.column() == Kind && change ? int(change->kind) : QVariant(index.row());
+        switch (index.column()) {
+        case Name:
+            return node.name;
+        case Kind:
+            return change ? int(change->kind) : -1;
+        case Rule:
+            return change ? (change->expected ? data(index, Qt::DisplayRole) : QVariant(QString())) : QVariant();
+        default:
+            return data(index, Qt::DisplayRole);
+        }
     }
     return {};
 }

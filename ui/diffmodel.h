@@ -11,7 +11,8 @@
 
 namespace layerscope::ui {
 
-// The changes of a comparison as a tree by path. Changes stay in the DiffResult; the model keeps one small node
+// The changes of a comparison as a tree by path, filtered by kind, by expected/unexpected and by a search text
+// (TreeFilter: substring or glob). Changes stay in the DiffResult; the model keeps one small node
 // per change plus one per folder that only groups changes below it (a folder that changed itself is its change's
 // node). Kind and expected/unexpected filters rebuild the nodes, which is linear in the number of changes.
 class DiffModel : public QAbstractItemModel
@@ -27,7 +28,10 @@ public:
         bool changed = true;
         bool expected = true;
         bool unexpected = true;
+        QString text; // TreeFilter text matched against the change's path; empty: every path
         bool accepts(const diff::Change& change) const;
+        // Whether anything narrows the list (the view then expands what is left).
+        bool narrows() const { return !(added && removed && changed && expected && unexpected) || !text.isEmpty(); }
     };
 
     explicit DiffModel(QObject* parent = nullptr);
@@ -59,6 +63,7 @@ private:
         std::vector<uint32_t> children;
     };
     void rebuild();
+    bool isDirectoryChange(const diff::Change& change) const;
     const Node& nodeOf(const QModelIndex& index) const;
 
     std::shared_ptr<const LoadedDiff> m_diff;

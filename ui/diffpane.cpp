@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "diffpane.h"
 
+#include "changeview.h"
+#include "columnwidths.h"
 #include "common/error.h"
 #include "diffloader.h"
 #include "diffmodel.h"
+#include "filedialogs.h"
 #include "icons.h"
+#include "io/atomicfile.h"
 #include "report/diffreport.h"
+#include "sortproxymodel.h"
 #include "taskrunner.h"
+#include "theme.h"
+#include "treefilter.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -21,14 +28,14 @@
 #include <QLocale>
 #include <QMimeData>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSplitter>
 #include <QStyle>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeView>
-#include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <filesystem>
 #include <sstream>
 
 namespace layerscope::ui {
@@ -36,11 +43,26 @@ namespace layerscope::ui {
 using diff::Change;
 using diff::ChangeKind;
 
+namespace {
+
+const QString kDiffTask = QStringLiteral("diff");
+// Expanding every folder of a huge result would build a row for each; beyond this only the top levels open.
+constexpr int kExpandAllLimit = 5000;
+
+QString sideName(const QString& spec)
+{
+    const QString name = QFileInfo(spec).fileName();
+    return name.isEmpty() ? spec : name;
+}
+
+} // namespace
+
 DiffPane::DiffPane(TaskRunner* runner, QWidget* parent)
     : QWidget(parent)
     , m_runner(runner)
     , m_a(new QLineEdit(this))
     , m_b(new QLineEdit(this))
+    , m_subtree(new QLineEdit(this))
     , m_compare(new QPushButton(Icons::get(Icons::Compare), tr("&Compare"), this))
     , m_save(new QPushButton(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("Save &Report…"), this))
     , m_summary(new QLabel(this))
@@ -48,9 +70,13 @@ DiffPane::DiffPane(TaskRunner* runner, QWidget* parent)
     , m_removed(new QCheckBox(tr("Removed"), this))
     , m_changed(new QCheckBox(tr("Changed"), this))
     , m_expected(new QComboBox(this))
+    , m_search(new QLineEdit(this))
+    , m_shown(new QLabel(this))
+    , m_searchDelay(new QTimer(this))
     , m_view(new QTreeView(this))
-    , m_sides(new QTreeWidget(this))
+    , m_sides(new ChangeView(this))
     , m_model(new DiffModel(this))
+    , m_proxy(new SortProxyModel(this))
 {
     setAcceptDrops(true);
     auto* sides = new QGridLayout;
@@ -62,17 +88,29 @@ DiffPane::DiffPane(TaskRunner* runner, QWidget* parent)
         browse->setToolTip(tr("Choose a file or folder"));
         connect(browse, &QToolButton::clicked, this, [this, edit] { chooseSide(edit); });
         connect(edit, &QLineEdit::returnPressed, this, &DiffPane::runComparison);
-        sides->addWidget(new QLabel(label, this), row, 0);
+        auto* text = new QLabel(label, this);
+        text->setBuddy(edit);
+        sides->addWidget(text, row, 0);
         sides->addWidget(edit, row, 1);
         sides->addWidget(browse, row, 2);
     };
-    addSide(0, tr("A (original):"), m_a);
-    addSide(1, tr("B (re-export):"), m_b);
+    // Mnemonics unique beside the menus, the mode tabs and the scratch panel, which are shown with this tab.
+    addSide(0, tr("&A (original):"), m_a);
+    addSide(1, tr("B (re-e&xport):"), m_b);
+    auto* subtreeLabel = new QLabel(tr("Pa&th:"), this);
+    subtreeLabel->setBuddy(m_subtree);
+    m_subtree->setPlaceholderText(tr("everything — or one file or folder of both, e.g. Files/Windows/System32"));
+    m_subtree->setClearButtonEnabled(true);
+    connect(m_subtree, &QLineEdit::returnPressed, this, &DiffPane::runComparison);
+    sides->addWidget(subtreeLabel, 2, 0);
+    sides->addWidget(m_subtree, 2, 1);
     sides->addWidget(m_compare, 0, 3);
     sides->addWidget(m_save, 1, 3);
     m_a->setObjectName(QStringLiteral("diffA"));
     m_b->setObjectName(QStringLiteral("diffB"));
+    m_subtree->setObjectName(QStringLiteral("diffPath"));
     m_compare->setObjectName(QStringLiteral("diffCompare"));
+    m_save->setObjectName(QStringLiteral("diffSaveReport"));
     m_save->setEnabled(false);
 
     auto* filters = new QHBoxLayout;
@@ -87,25 +125,38 @@ DiffPane::DiffPane(TaskRunner* runner, QWidget* parent)
     connect(m_expected, &QComboBox::currentIndexChanged, this, &DiffPane::applyFilter);
     filters->addWidget(m_expected);
     filters->addStretch();
+    m_shown->setObjectName(QStringLiteral("diffShown"));
+    filters->addWidget(m_shown);
+    auto* searchLabel = new QLabel(tr("&Search:"), this);
+    searchLabel->setBuddy(m_search);
+    filters->addWidget(searchLabel);
+    filters->addWidget(m_search, 1);
+    m_search->setObjectName(QStringLiteral("diffSearch"));
+    m_search->setPlaceholderText(tr("text in the path, or a glob like *.dll or System32/**"));
+    m_search->setToolTip(TreeFilter::help());
+    m_search->setClearButtonEnabled(true);
+    m_searchDelay->setSingleShot(true);
+    m_searchDelay->setInterval(250);
+    connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
+    connect(m_search, &QLineEdit::returnPressed, this, &DiffPane::applyFilter);
+    connect(m_searchDelay, &QTimer::timeout, this, &DiffPane::applyFilter);
 
+    m_summary->setObjectName(QStringLiteral("diffSummary"));
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setText(tr("Pick two trees to compare: A and B above, File ▸ Compare…, or drop two files here."));
 
+    m_proxy->setSourceModel(m_model);
     m_view->setObjectName(QStringLiteral("diffView"));
-    m_view->setModel(m_model);
+    m_view->setModel(m_proxy);
     m_view->setUniformRowHeights(true);
     m_view->setAlternatingRowColors(true);
+    m_view->setTextElideMode(Qt::ElideMiddle);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(-1, Qt::AscendingOrder); // the comparison's own order (by path) until a header is clicked
     m_view->header()->resizeSection(DiffModel::Name, fontMetrics().averageCharWidth() * 40);
+    ColumnWidths::manage(m_view, QStringLiteral("diff"), {DiffModel::Fields, DiffModel::Rule});
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &DiffPane::showChange);
-
-    m_sides->setObjectName(QStringLiteral("diffSides"));
-    m_sides->setColumnCount(3);
-    m_sides->setHeaderLabels({tr("Field"), tr("A"), tr("B")});
-    m_sides->setRootIsDecorated(false);
-    m_sides->setUniformRowHeights(true);
-    m_sides->setAlternatingRowColors(true);
-    m_sides->setWordWrap(true);
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->setObjectName(QStringLiteral("diffSplitter"));
@@ -122,6 +173,12 @@ DiffPane::DiffPane(TaskRunner* runner, QWidget* parent)
 
     connect(m_compare, &QPushButton::clicked, this, &DiffPane::runComparison);
     connect(m_save, &QPushButton::clicked, this, &DiffPane::chooseAndSaveReport);
+    connect(m_runner, &TaskRunner::taskCancelled, this, [this](const QString& kind) {
+        if (kind != kDiffTask)
+            return;
+        m_running.clear();
+        clearResults(tr("<b>Cancelled</b> — no comparison is shown. Compare again to see the differences."));
+    });
 }
 
 QCheckBox* DiffPane::kindFilter(int kind) const
@@ -147,56 +204,100 @@ void DiffPane::setSideB(const QString& spec)
     m_b->setText(spec);
 }
 
-void DiffPane::compare(const QString& a, const QString& b)
+void DiffPane::setSubtree(const QString& path)
+{
+    m_subtree->setText(path);
+}
+
+void DiffPane::compare(const QString& a, const QString& b, const QString& subtree)
 {
     m_a->setText(a);
     m_b->setText(b);
+    m_subtree->setText(subtree);
     runComparison();
 }
 
 void DiffPane::chooseSide(QLineEdit* edit)
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Choose a Tree to Compare"), edit->text());
+    const QString path = FileDialogs::openFile(this, tr("Choose a Tree to Compare"), FileDialogs::Purpose::Compare);
     if (!path.isEmpty())
         edit->setText(path);
+}
+
+bool DiffPane::hasResult() const
+{
+    return m_model->diff() != nullptr;
+}
+
+QString DiffPane::title() const
+{
+    if (!m_running.isEmpty())
+        return m_running;
+    const auto& diff = m_model->diff();
+    if (!diff)
+        return {};
+    return QStringLiteral("%1 ↔ %2").arg(sideName(diff->specA), sideName(diff->specB));
+}
+
+void DiffPane::clearResults(const QString& summary)
+{
+    m_sides->clear();
+    m_model->setDiff(nullptr);
+    m_save->setEnabled(false);
+    m_shown->clear();
+    m_summary->setText(summary);
+    emit stateChanged();
 }
 
 void DiffPane::runComparison()
 {
     const QString a = m_a->text().trimmed();
     const QString b = m_b->text().trimmed();
+    const QString subtree = m_subtree->text().trimmed();
     if (a.isEmpty() || b.isEmpty()) {
         m_summary->setText(tr("Both A and B are needed."));
         return;
     }
-    m_summary->setText(tr("Comparing…"));
+    // The previous comparison is not the one asked for now: it leaves the screen (and Save Report) at once.
+    m_running = QStringLiteral("%1 ↔ %2").arg(sideName(a), sideName(b));
+    clearResults(
+        subtree.isEmpty()
+            ? tr("Comparing %1 with %2…").arg(a.toHtmlEscaped(), b.toHtmlEscaped())
+            : tr("Comparing %3 in %1 with %2…").arg(a.toHtmlEscaped(), b.toHtmlEscaped(), subtree.toHtmlEscaped()));
     m_runner->run(
-        QStringLiteral("diff"), tr("Comparing %1 with %2").arg(QFileInfo(a).fileName(), QFileInfo(b).fileName()), this,
-        [a, b](Progress& progress) { return DiffLoader::compare(a, b, progress); },
+        kDiffTask, tr("Comparing %1 with %2").arg(sideName(a), sideName(b)), this,
+        [a, b, subtree](Progress& progress) { return DiffLoader::compare(a, b, subtree, progress); },
         [this](std::shared_ptr<const LoadedDiff> diff) {
+            m_running.clear();
             setDiff(std::move(diff));
             emit compared();
         },
         [this, a, b](const QString& message) {
-            m_summary->setText(
-                tr("<span style='color:#c0392b'>Could not compare: %1</span>").arg(message.toHtmlEscaped()));
-            emit failed(tr("Could not compare %1 with %2").arg(QFileInfo(a).fileName(), QFileInfo(b).fileName()),
-                        message);
+            m_running.clear();
+            clearResults(tr("<span style='color:%1'>Could not compare: %2</span>")
+                             .arg(Theme::color(Theme::Error).name(), message.toHtmlEscaped()));
+            emit failed(tr("Could not compare %1 with %2").arg(sideName(a), sideName(b)), message);
         });
 }
 
-void DiffPane::setDiff(std::shared_ptr<const LoadedDiff> diff)
+void DiffPane::showSummary()
 {
-    const auto& result = *diff->result;
+    const auto& loaded = m_model->diff();
+    if (!loaded)
+        return;
+    const auto& result = *loaded->result;
     const auto& s = result.summary();
     const QLocale locale;
+    const auto coloured = [](Theme::Role role, const QString& text) {
+        return QStringLiteral("<b style='color:%1'>%2</b>").arg(Theme::color(role).name(), text);
+    };
     QString verdict;
     if (result.identical())
-        verdict = tr("<b style='color:#1e8449'>identical</b>");
+        verdict = coloured(Theme::Success, tr("identical"));
     else if (result.hasUnexpected())
-        verdict = tr("<b style='color:#c0392b'>unexpected differences</b>");
+        verdict = coloured(Theme::Error, tr("unexpected differences"));
     else
-        verdict = tr("<b style='color:#1e8449'>only expected differences</b>");
+        verdict = coloured(Theme::Success, tr("only expected differences"));
     QString text = tr("%1 — identical %2 · added %3 · removed %4 · changed %5 · expected %6 · unexpected %7")
                        .arg(verdict, locale.toString(qulonglong(s.identical)), locale.toString(qulonglong(s.added)),
                             locale.toString(qulonglong(s.removed)), locale.toString(qulonglong(s.changed)),
@@ -205,83 +306,80 @@ void DiffPane::setDiff(std::shared_ptr<const LoadedDiff> diff)
         text += result.orderRule()
             ? tr(" · entry order differs (expected: %1)").arg(QString::fromStdString(result.orderRule()->name()))
             : tr(" · <b>entry order differs</b>");
+    if (!result.subtree().empty())
+        text += tr(" · only <b>%1</b>").arg(QString::fromStdString(result.subtree()).toHtmlEscaped());
     text
         += QStringLiteral("<br><small>A: %1 %2<br>B: %3 %4</small>")
                .arg(QString::fromStdString(result.a().label).toHtmlEscaped(), QString::fromStdString(result.a().digest),
                     QString::fromStdString(result.b().label).toHtmlEscaped(),
                     QString::fromStdString(result.b().digest));
     m_summary->setText(text);
+}
+
+void DiffPane::setDiff(std::shared_ptr<const LoadedDiff> diff)
+{
     m_sides->clear();
     m_model->setDiff(std::move(diff));
-    m_view->expandToDepth(2);
+    showSummary();
+    applyFilter();
     m_save->setEnabled(true);
+    ColumnWidths::fit(m_view);
+    emit stateChanged();
+}
+
+void DiffPane::setSearchText(const QString& text)
+{
+    m_search->setText(text);
+    applyFilter();
 }
 
 void DiffPane::applyFilter()
 {
+    m_searchDelay->stop();
     DiffModel::Filter filter;
     filter.added = m_added->isChecked();
     filter.removed = m_removed->isChecked();
     filter.changed = m_changed->isChecked();
     filter.expected = m_expected->currentIndex() != 1;
     filter.unexpected = m_expected->currentIndex() != 2;
+    filter.text = m_search->text().trimmed();
     m_sides->clear();
     m_model->setFilter(filter);
-    m_view->expandToDepth(2);
+    // What is left after narrowing is what the user asked to see: open it all (within reason).
+    if (filter.narrows() && m_model->changeRowCount() <= kExpandAllLimit)
+        m_view->expandAll();
+    else
+        m_view->expandToDepth(2);
+    const auto& loaded = m_model->diff();
+    if (loaded && filter.narrows())
+        m_shown->setText(tr("%1 of %2 shown")
+                             .arg(QLocale().toString(m_model->changeRowCount()),
+                                  QLocale().toString(qulonglong(loaded->result->changes().size()))));
+    else
+        m_shown->clear();
 }
 
 void DiffPane::showChange(const QModelIndex& index)
 {
-    m_sides->clear();
-    const Change* change = m_model->changeAt(index);
-    if (!change)
+    const QModelIndex source = index.model() == m_proxy ? m_proxy->mapToSource(index) : index;
+    const Change* change = m_model->changeAt(source);
+    if (!change) {
+        m_sides->clear();
         return;
-    const auto& result = *m_model->diff()->result;
-    const QFont bold = [this] {
-        QFont f = font();
-        f.setBold(true);
-        return f;
-    }();
-    auto* header = new QTreeWidgetItem(m_sides, {tr("Path"), QString::fromStdString(result.path(*change))});
-    header->setFirstColumnSpanned(false);
-    new QTreeWidgetItem(m_sides, {tr("Change"), QString::fromLatin1(diff::changeKindName(change->kind))});
-    if (change->expected && change->rule != Change::NoRule) {
-        const auto& rule = result.rules()[change->rule];
-        new QTreeWidgetItem(
-            m_sides,
-            {tr("Expected by"), QString::fromStdString(rule.name()), QString::fromStdString(rule.description())});
     }
-    for (int f = 0; f < int(diff::Field::Count); ++f) {
-        const auto field = diff::Field(f);
-        if (!result.comparedFields().contains(field))
-            continue;
-        auto* item
-            = new QTreeWidgetItem(m_sides,
-                                  {QString::fromLatin1(diff::fieldName(field)),
-                                   QString::fromStdString(result.value(*change, field, diff::DiffResult::Side::A)),
-                                   QString::fromStdString(result.value(*change, field, diff::DiffResult::Side::B))});
-        item->setToolTip(1, item->text(1));
-        item->setToolTip(2, item->text(2));
-        if (change->fields.contains(field)) {
-            for (int c = 0; c < 3; ++c)
-                item->setFont(c, bold);
-            const bool explained = change->explained.contains(field);
-            item->setForeground(
-                0, explained ? palette().color(QPalette::Disabled, QPalette::Text) : QColor(0xc0, 0x39, 0x2b));
-        }
-    }
-    m_sides->resizeColumnToContents(0);
+    m_sides->showChange(*m_model->diff()->result, change);
 }
 
 bool DiffPane::selectFirstUnexpected()
 {
+    // In the order shown (the view may be sorted).
     std::vector<QModelIndex> pending {QModelIndex()};
     while (!pending.empty()) {
         const QModelIndex parent = pending.back();
         pending.pop_back();
-        for (int row = m_model->rowCount(parent) - 1; row >= 0; --row)
-            pending.push_back(m_model->index(row, 0, parent));
-        const Change* change = m_model->changeAt(parent);
+        for (int row = m_proxy->rowCount(parent) - 1; row >= 0; --row)
+            pending.push_back(m_proxy->index(row, 0, parent));
+        const Change* change = parent.isValid() ? m_model->changeAt(m_proxy->mapToSource(parent)) : nullptr;
         if (change && !change->expected) {
             m_view->scrollTo(parent);
             m_view->setCurrentIndex(parent);
@@ -293,29 +391,34 @@ bool DiffPane::selectFirstUnexpected()
 
 void DiffPane::chooseAndSaveReport()
 {
-    if (!m_model->diff())
+    if (!hasResult())
         return;
     QString selected;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save Diff Report"), QStringLiteral("diff-report.md"),
-                                                      tr("Markdown (*.md);;HTML (*.html);;JSON (*.json)"), &selected);
+    bool overwrite = false;
+    const QString path = FileDialogs::saveFile(
+        this, tr("Save Diff Report"), FileDialogs::Purpose::Report, QStringLiteral("diff-report.md"),
+        tr("Markdown (*.md);;HTML (*.html);;JSON (*.json)"), &selected, &overwrite);
     if (path.isEmpty())
         return;
     ReportFormat format = ReportFormat::Markdown;
-    if (selected.startsWith(QStringLiteral("HTML")) || path.endsWith(QStringLiteral(".html")))
+    if (path.endsWith(QStringLiteral(".html")) || path.endsWith(QStringLiteral(".htm"))
+        || (selected.startsWith(QStringLiteral("HTML")) && !path.endsWith(QStringLiteral(".md"))))
         format = ReportFormat::Html;
-    else if (selected.startsWith(QStringLiteral("JSON")) || path.endsWith(QStringLiteral(".json")))
+    else if (path.endsWith(QStringLiteral(".json"))
+             || (selected.startsWith(QStringLiteral("JSON")) && !path.endsWith(QStringLiteral(".md"))))
         format = ReportFormat::Json;
-    saveReport(path, format);
+    saveReport(path, format, overwrite);
 }
 
-void DiffPane::saveReport(const QString& path, ReportFormat format)
+void DiffPane::saveReport(const QString& path, ReportFormat format, bool overwrite)
 {
     const auto diff = m_model->diff();
     if (!diff)
         return;
+    const std::filesystem::path output(path.toStdWString());
     m_runner->run(
         QStringLiteral("report"), tr("Writing %1").arg(QFileInfo(path).fileName()), this,
-        [diff, path, format](Progress&) {
+        [diff, output, path, format, overwrite](Progress&) {
             std::ostringstream out;
             switch (format) {
             case ReportFormat::Markdown:
@@ -328,13 +431,13 @@ void DiffPane::saveReport(const QString& path, ReportFormat format)
                 report::writeDiffJson(*diff->result, out);
                 break;
             }
-            // QSaveFile writes a temporary file and renames it into place on commit, so a failed write never
-            // leaves half a report under the chosen name.
-            QSaveFile file(path);
+            if (!overwrite && std::filesystem::exists(output))
+                throw Error(Error::Where {path.toStdString(), {}, {}, {}}, "already exists and was not replaced");
+            // Written under a temporary name and renamed into place: a failed write never leaves half a report.
+            io::AtomicFile file(output, {.overwrite = overwrite});
             const std::string bytes = out.str();
-            if (!file.open(QIODevice::WriteOnly)
-                || file.write(bytes.data(), qint64(bytes.size())) != qint64(bytes.size()) || !file.commit())
-                throw Error(Error::Where {path.toStdString(), {}, {}, {}}, file.errorString().toStdString());
+            file.write(bytes.data(), bytes.size());
+            file.commit();
             return path;
         },
         [this](const QString& saved) { emit reportSaved(saved); });
@@ -363,6 +466,14 @@ void DiffPane::dropEvent(QDropEvent* event)
         m_b->setText(paths[0]);
         runComparison();
     }
+}
+
+void DiffPane::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // The verdict's colours are picked for the palette: pick them again for a new theme.
+    if (event->type() == QEvent::PaletteChange)
+        showSummary();
 }
 
 } // namespace layerscope::ui

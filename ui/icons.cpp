@@ -11,6 +11,7 @@
 static void registerLayerScopeResources()
 {
     Q_INIT_RESOURCE(layerscope);
+    Q_INIT_RESOURCE(help);
 }
 
 namespace layerscope::ui {

@@ -14,9 +14,8 @@ public:
 
     static QIcon get(Icon icon);
 
-private:
-    // layerscope_ui is a static library: the linker would drop the generated resource initialiser unless
-    // something calls it.
+    // layerscope_ui is a static library: the linker would drop the generated resource initialisers (the icons, and
+    // the README for Help ▸ Guide) unless something calls them.
     static void initResources();
 };
 

@@ -19,6 +19,8 @@ enum ItemRole {
     LayerRole,
     // Whether a diff change is expected round-trip noise (bool).
     ExpectedRole,
+    // Whether a row is a folder (bool): folders sort before files.
+    FolderRole,
 };
 
 } // namespace layerscope::ui

@@ -4,6 +4,7 @@
 #include "formatting.h"
 #include "icons.h"
 #include "itemroles.h"
+#include "theme.h"
 #include "wcow/fileattributes.h"
 #include "wcow/securitydescriptor.h"
 
@@ -42,10 +43,12 @@ LayerTreeModel::LayerTreeModel(QObject* parent)
 
 LayerTreeModel::~LayerTreeModel() = default;
 
-void LayerTreeModel::setTree(std::shared_ptr<const index::TreeIndex> tree, bool merged)
+void LayerTreeModel::setTree(std::shared_ptr<const index::TreeIndex> tree, bool merged,
+                             std::shared_ptr<const index::FolderSizes> sizes)
 {
     beginResetModel();
     m_tree = std::move(tree);
+    m_sizes = m_tree ? std::move(sizes) : nullptr;
     m_merged = merged;
     m_flat.reset();
     m_owners.clear();
@@ -60,10 +63,11 @@ void LayerTreeModel::setTree(std::shared_ptr<const index::TreeIndex> tree, bool 
     endResetModel();
 }
 
-void LayerTreeModel::setFlatRows(std::shared_ptr<const std::vector<NodeId>> rows)
+void LayerTreeModel::setFlatRows(std::shared_ptr<const std::vector<NodeId>> rows, NodeId base)
 {
     beginResetModel();
     m_flat = std::move(rows);
+    m_flatBase = m_flat && m_tree && base < m_tree->nodeCount() && base != m_tree->root() ? base : index::InvalidNode;
     endResetModel();
 }
 
@@ -175,10 +179,23 @@ QVariant LayerTreeModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         switch (column) {
         case Name:
-            return m_flat ? QString::fromStdString(m_tree->path(node)) : Formatting::fromUtf8(m_tree->name(node));
+            return Formatting::fromUtf8(m_tree->name(node));
+        case Folder: {
+            if (!m_flat)
+                return {};
+            const index::NodeId parent = m_tree->parent(node);
+            if (parent == index::InvalidNode || parent == m_tree->root() || parent == m_flatBase)
+                return QString();
+            const QString path = QString::fromStdString(m_tree->path(parent));
+            if (m_flatBase == index::InvalidNode)
+                return path;
+            return path.mid(qsizetype(m_tree->path(m_flatBase).size()) + 1);
+        }
         case Size:
-            if (!record || record->type == EntryType::Directory || record->type == EntryType::Junction
-                || record->type == EntryType::Whiteout)
+            if (isFolder(node))
+                return m_sizes ? Formatting::size(m_sizes->bytes(node)) : QVariant();
+            if (record->type == EntryType::Whiteout || record->type == EntryType::Hardlink
+                || record->type == EntryType::Symlink)
                 return {};
             return Formatting::size(record->size);
         case Type:
@@ -190,7 +207,8 @@ QVariant LayerTreeModel::data(const QModelIndex& index, int role) const
         case Owner:
             return record ? ownerName(*record) : QString();
         case Modified:
-            return record && record->type != EntryType::Whiteout ? Formatting::time(record->modified) : QString();
+            return record && record->type != EntryType::Whiteout ? Formatting::time(m_tree->modified(*record))
+                                                                 : QString();
         case Layer:
             return record && m_merged ? QVariant(int(record->layer)) : QVariant();
         }
@@ -198,6 +216,9 @@ QVariant LayerTreeModel::data(const QModelIndex& index, int role) const
     case Qt::DecorationRole:
         return column == Name ? decoration(node) : QVariant();
     case Qt::ToolTipRole:
+        if (column == Size && isFolder(node) && m_sizes)
+            return tr("%1 in %n file(s), this folder and below", nullptr, int(m_sizes->files(node)))
+                .arg(Formatting::exactSize(m_sizes->bytes(node)));
         return toolTip(node);
     case Qt::TextAlignmentRole:
         if (column == Size || column == Layer)
@@ -213,9 +234,9 @@ QVariant LayerTreeModel::data(const QModelIndex& index, int role) const
         return {};
     case Qt::ForegroundRole:
         if (!record)
-            return QApplication::palette().color(QPalette::Disabled, QPalette::Text);
+            return Theme::color(Theme::Dimmed);
         if (record->type == EntryType::Whiteout)
-            return QColor(0xc0, 0x39, 0x2b);
+            return Theme::color(Theme::Removed);
         if (record->type == EntryType::Hardlink)
             return QApplication::palette().color(QPalette::Link);
         return {};
@@ -227,8 +248,24 @@ QVariant LayerTreeModel::data(const QModelIndex& index, int role) const
         return QString::fromStdString(m_tree->path(node));
     case KindRole:
         return record ? int(record->type) : int(EntryType::Directory);
+    case FolderRole:
+        return isFolder(node);
     }
     return {};
+}
+
+bool LayerTreeModel::isFolder(NodeId node) const
+{
+    const auto* record = m_tree->record(node);
+    return !record || record->type == EntryType::Directory || record->type == EntryType::Junction;
+}
+
+uint64_t LayerTreeModel::shownSize(NodeId node) const
+{
+    if (isFolder(node))
+        return m_sizes ? m_sizes->bytes(node) : 0;
+    const auto* record = m_tree->record(node);
+    return record->type == EntryType::File || record->type == EntryType::Stream ? record->size : 0;
 }
 
 QVariant LayerTreeModel::sortValue(NodeId node, int column, int row) const
@@ -237,9 +274,11 @@ QVariant LayerTreeModel::sortValue(NodeId node, int column, int row) const
     switch (column) {
     case Name:
         // Children (and the filter's flat list, built depth-first) are already in name order.
+        return m_flat ? QVariant(Formatting::fromUtf8(m_tree->name(node))) : QVariant(row);
+    case Folder:
         return row;
     case Size:
-        return qulonglong(record ? record->size : 0);
+        return qulonglong(shownSize(node));
     case Type:
         return record ? int(record->type) : int(EntryType::Directory);
     case Attributes:
@@ -247,22 +286,36 @@ QVariant LayerTreeModel::sortValue(NodeId node, int column, int row) const
     case Owner:
         return record ? ownerName(*record) : QString();
     case Modified:
-        return record ? qlonglong(record->modified.seconds) : qlonglong(0);
+        return record ? qlonglong(m_tree->modified(*record).seconds) : qlonglong(0);
     case Layer:
         return record ? int(record->layer) : 0;
     }
     return {};
 }
 
-bool LayerTreeModel::lessThan(const QModelIndex& left, const QModelIndex& right) const
+bool LayerTreeModel::lessThan(const QModelIndex& left, const QModelIndex& right, Qt::SortOrder order) const
 {
-    const auto* a = m_tree->record(NodeId(left.internalId()));
-    const auto* b = m_tree->record(NodeId(right.internalId()));
+    const NodeId l = NodeId(left.internalId());
+    const NodeId r = NodeId(right.internalId());
+    // The proxy reverses the comparison for a descending sort; folders stay first either way.
+    const bool lf = isFolder(l);
+    if (lf != isFolder(r))
+        return order == Qt::AscendingOrder ? lf : !lf;
+    const auto* a = m_tree->record(l);
+    const auto* b = m_tree->record(r);
     switch (left.column()) {
     case Name:
+        if (m_flat) {
+            const int byName = QString::compare(Formatting::fromUtf8(m_tree->name(l)),
+                                                Formatting::fromUtf8(m_tree->name(r)), Qt::CaseInsensitive);
+            if (byName != 0)
+                return byName < 0;
+        }
+        return left.row() < right.row();
+    case Folder:
         return left.row() < right.row();
     case Size:
-        return (a ? a->size : 0) < (b ? b->size : 0);
+        return shownSize(l) < shownSize(r);
     case Type:
         return (a ? int(a->type) : int(EntryType::Directory)) < (b ? int(b->type) : int(EntryType::Directory));
     case Attributes:
@@ -270,7 +323,8 @@ bool LayerTreeModel::lessThan(const QModelIndex& left, const QModelIndex& right)
     case Owner:
         return QString::compare(a ? ownerName(*a) : QString(), b ? ownerName(*b) : QString(), Qt::CaseInsensitive) < 0;
     case Modified:
-        return compareTimes(a ? a->modified : wcow::PaxTime {}, b ? b->modified : wcow::PaxTime {}) < 0;
+        return compareTimes(a ? m_tree->modified(*a) : wcow::PaxTime {}, b ? m_tree->modified(*b) : wcow::PaxTime {})
+            < 0;
     case Layer:
         return (a ? a->layer : 0) < (b ? b->layer : 0);
     }
@@ -328,6 +382,9 @@ QVariant LayerTreeModel::headerData(int section, Qt::Orientation orientation, in
 {
     if (orientation != Qt::Horizontal)
         return {};
+    if (role == Qt::ToolTipRole && section == Folder && m_flat && m_flatBase != index::InvalidNode)
+        return tr("Every match is in %1; the column shows where below it")
+            .arg(QString::fromStdString(m_tree->path(m_flatBase)));
     if (role == Qt::ToolTipRole && section == Attributes)
         return tr("R read-only, H hidden, S system, D directory, A archive, L reparse point, I not content "
                   "indexed, … (see the details pane for full names)");
@@ -335,13 +392,17 @@ QVariant LayerTreeModel::headerData(int section, Qt::Orientation orientation, in
         return {};
     switch (section) {
     case Name:
-        return m_flat ? tr("Path") : tr("Name");
+        return tr("Name");
+    case Folder:
+        if (m_flat && m_flatBase != index::InvalidNode)
+            return tr("Folder in %1").arg(Formatting::fromUtf8(m_tree->name(m_flatBase)));
+        return tr("Folder");
     case Size:
         return tr("Size");
     case Type:
         return tr("Type");
     case Attributes:
-        return tr("Attributes");
+        return tr("Attr.");
     case Owner:
         return tr("Owner");
     case Modified:

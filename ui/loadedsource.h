@@ -2,6 +2,7 @@
 #pragma once
 
 #include "image/imagesource.h"
+#include "index/foldersizes.h"
 #include "index/layerscan.h"
 #include "index/treeindex.h"
 
@@ -33,6 +34,7 @@ struct LoadedLayer
     std::vector<std::string> warnings;
     std::vector<std::string> urls; // of foreign layers
     std::shared_ptr<const index::TreeIndex> tree; // null when the blob is absent
+    std::shared_ptr<const index::FolderSizes> sizes; // folder totals of `tree`
 };
 
 // Everything opening a path produced: the chain, the image facts above it and the merged view.
@@ -48,6 +50,7 @@ struct LoadedSource
     std::vector<std::string> findings; // identity mismatches and layout problems, "error: ..." / "warning: ..."
     std::vector<LoadedLayer> layers;
     std::shared_ptr<const index::TreeIndex> merged;
+    std::shared_ptr<const index::FolderSizes> mergedSizes;
     // The source as core opened it: entry data (previews, hives, export) is read through it (EntryReader).
     std::shared_ptr<const image::ImageSource> image;
 

@@ -10,36 +10,37 @@
 #include "detailspane.h"
 #include "diffmodel.h"
 #include "diffpane.h"
+#include "errordialog.h"
+#include "filedialogs.h"
 #include "formatting.h"
 #include "hivebrowser.h"
 #include "icons.h"
 #include "io/atomicfile.h"
 #include "layertreemodel.h"
+#include "mainmenus.h"
+#include "readmedialog.h"
+#include "recentfiles.h"
 #include "scratchpanel.h"
+#include "shortcutsdialog.h"
 #include "sourceloader.h"
 #include "taskprogresswidget.h"
 #include "taskrunner.h"
+#include "theme.h"
 #include "treepane.h"
 
-#include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QFileInfo>
-#include <QLabel>
-#include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QStyle>
 #include <QTabWidget>
 #include <QTemporaryDir>
-#include <QTimer>
-#include <QToolBar>
 #include <QTreeView>
 #include <QTreeWidget>
 
@@ -47,8 +48,6 @@ namespace layerscope::ui {
 
 namespace {
 
-constexpr int kMaxRecentFiles = 10;
-const QString kRecentKey = QStringLiteral("recentFiles");
 const QString kOpenTask = QStringLiteral("open");
 
 } // namespace
@@ -67,10 +66,11 @@ MainWindow::MainWindow(QWidget* parent)
     , m_scratch(new ScratchPanel(m_runner, this))
     , m_scratchDock(new QDockWidget(tr("Scratch Layer"), this))
 {
-    setWindowTitle(QStringLiteral("LayerScope"));
     setWindowIcon(Icons::get(Icons::App));
     setAcceptDrops(true);
     setObjectName(QStringLiteral("mainWindow"));
+    if (Theme::saved() != Theme::current())
+        Theme::apply(Theme::saved());
 
     m_leftSplitter->setObjectName(QStringLiteral("leftSplitter"));
     m_leftSplitter->addWidget(m_chain);
@@ -86,10 +86,18 @@ MainWindow::MainWindow(QWidget* parent)
     m_modes->setDocumentMode(true);
     m_modes->addTab(m_browseSplitter, tr("&Browse"));
     m_modes->addTab(m_diff, Icons::get(Icons::Compare), tr("&Diff"));
+    setCentralWidget(m_modes);
+    connect(m_modes, &QTabWidget::currentChanged, this, &MainWindow::updateTitle);
     connect(m_diff, &DiffPane::failed, this, &MainWindow::showError);
+    connect(m_diff, &DiffPane::stateChanged, this, [this] {
+        updateTitle();
+        m_menus->update();
+    });
+    connect(m_diff, &DiffPane::reportSaved, this,
+            [this](const QString& path) { statusBar()->showMessage(tr("Saved %1").arg(path), 5000); });
     connect(m_tree, &TreePane::compareWithRequested, this, &MainWindow::compareCurrentWith);
     connect(m_tree, &TreePane::exportRequested, this, &MainWindow::chooseAndExport);
-    setCentralWidget(m_modes);
+    connect(m_chain, &ChainPane::exportBlobRequested, this, &MainWindow::chooseAndExportLayerBlob);
 
     // The scratch layer is edited alongside browsing and diffing, so it docks rather than taking a tab.
     m_scratchDock->setObjectName(QStringLiteral("scratchDock"));
@@ -99,7 +107,16 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_scratch, &ScratchPanel::failed, this, &MainWindow::showError);
     connect(m_scratch, &ScratchPanel::committed, this, [this](const QString& layer, const QString& image) {
         statusBar()->showMessage(tr("Committed %1").arg(layer), 10000);
-        // Show what was written: the new image when there is one (its chain ends in the new layer), else the layer.
+        // Show what was written: the new image when there is one, else the layer, on its newest layer (the
+        // commit's), in the Browse tab.
+        auto connection = std::make_shared<QMetaObject::Connection>();
+        *connection = connect(this, &MainWindow::sourceOpened, this, [this, connection](const QString&) {
+            disconnect(*connection);
+            m_modes->setCurrentIndex(0);
+            if (m_source && !m_source->layers.empty())
+                m_chain->selectLayer(int(m_source->layers.size()) - 1);
+            activateWindow();
+        });
         openPath(image.isEmpty() ? layer : image);
     });
 
@@ -110,122 +127,27 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(m_chain, &ChainPane::layerSelected, this, &MainWindow::showLayer);
     connect(m_tree, &TreePane::currentEntryChanged, this, &MainWindow::entrySelected);
-    connect(m_details, &DetailsPane::hiveRequested, this, &MainWindow::readEntryAsHive);
+    connect(m_details, &DetailsPane::hiveRequested, this, &MainWindow::readSelectedAsHive);
     connect(m_tree, &TreePane::showDetailsRequested, this, [this] {
         m_details->tabs()->setCurrentIndex(DetailsPane::EntryTab);
         m_details->fields()->setFocus();
     });
 
-    createActions();
+    m_menus = new MainMenus(this);
     restoreSettings();
+    updateTitle();
     statusBar()->showMessage(tr("Open a layer or an image (Ctrl+O), or drop one on the window."));
 }
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::createActions()
-{
-    QStyle* st = style();
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    QToolBar* toolbar = addToolBar(tr("Main"));
-    toolbar->setObjectName(QStringLiteral("mainToolBar"));
-    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-
-    auto* open = file->addAction(st->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open…"), this,
-                                 [this] { chooseAndOpen(false); });
-    open->setShortcut(QKeySequence::Open);
-    open->setObjectName(QStringLiteral("actionOpen"));
-    open->setToolTip(tr("Open a layer blob (tar, tar.gz, tar.zst), an OCI archive or a docker save archive"));
-    toolbar->addAction(open);
-
-    auto* openFolder = file->addAction(st->standardIcon(QStyle::SP_DirOpenIcon), tr("Open &Folder…"), this,
-                                       [this] { chooseAndOpen(true); });
-    openFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
-
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
-    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
-
-    auto* sample = file->addAction(tr("Open &Sample"), this, &MainWindow::openSample);
-    sample->setObjectName(QStringLiteral("actionOpenSample"));
-
-    file->addAction(tr("Open &Hive File…"), this, &MainWindow::chooseAndOpenHive);
-    file->addSeparator();
-
-    m_openScratch = file->addAction(tr("Open Scratch &Layer…"), this, &MainWindow::chooseAndOpenScratchLayer);
-    m_openScratch->setObjectName(QStringLiteral("actionOpenScratchLayer"));
-    m_openScratch->setToolTip(tr("Edit files over the layer shown (or the whole chain) in a work folder, then "
-                                 "commit the changes as a new layer"));
-    m_openScratch->setEnabled(false);
-    file->addAction(tr("Open Scratch F&older…"), this, &MainWindow::chooseAndOpenScratchFolder);
-    m_chain->view()->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_chain->view()->addAction(m_openScratch);
-    file->addSeparator();
-
-    auto* compare = file->addAction(Icons::get(Icons::Compare), tr("&Compare…"), this, &MainWindow::compareCurrentWith);
-    compare->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
-    compare->setObjectName(QStringLiteral("actionCompare"));
-    compare->setToolTip(tr("Compare what is shown (or any tree) with another layer, image or folder"));
-    toolbar->addAction(compare);
-
-    auto* saveReport = file->addAction(st->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save Diff Report…"), m_diff,
-                                       &DiffPane::chooseAndSaveReport);
-    saveReport->setShortcut(QKeySequence::Save);
-    toolbar->addAction(saveReport);
-    file->addSeparator();
-
-    auto* newBase = file->addAction(Icons::get(Icons::NewBase), tr("&New Empty Base Layer…"), this,
-                                    [this] { showNewBaseLayerDialog(false); });
-    newBase->setShortcut(QKeySequence::New);
-    newBase->setObjectName(QStringLiteral("actionNewBaseLayer"));
-    newBase->setToolTip(tr("Create an empty Windows base layer (FROM scratch) that Windows accepts"));
-    toolbar->insertAction(toolbar->actions().value(1), newBase);
-    auto* newFromFolder
-        = file->addAction(tr("New Base Layer from &Folder…"), this, [this] { showNewBaseLayerDialog(true); });
-    newFromFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
-    file->addSeparator();
-
-    auto* reload = file->addAction(st->standardIcon(QStyle::SP_BrowserReload), tr("&Reload"), this, [this] {
-        if (m_source)
-            openPath(m_source->path);
-    });
-    reload->setShortcut(QKeySequence::Refresh);
-
-    auto* close = file->addAction(tr("&Close"), this, [this] { setSource(nullptr); });
-    close->setShortcut(QKeySequence::Close);
-    file->addSeparator();
-
-    auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
-    quit->setMenuRole(QAction::QuitRole);
-
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addAction(m_scratchDock->toggleViewAction());
-    auto* browse = view->addAction(tr("&Browse"), this, [this] { m_modes->setCurrentIndex(0); });
-    browse->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
-    auto* diffView = view->addAction(tr("&Diff"), this, [this] { m_modes->setCurrentWidget(m_diff); });
-    diffView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
-    auto* merged = view->addAction(tr("&Merged View"), this, [this] { m_chain->selectLayer(-1); });
-    merged->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
-
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    auto* about = help->addAction(tr("&About LayerScope"), this, &MainWindow::showAbout);
-    about->setMenuRole(QAction::AboutRole);
-    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)->setMenuRole(QAction::AboutQtRole);
-}
-
 void MainWindow::chooseAndOpen(bool folder)
 {
-    QSettings settings;
-    const QString start = settings.value(QStringLiteral("lastDirectory"), QDir::homePath()).toString();
     const QString path = folder
-        ? QFileDialog::getExistingDirectory(this, tr("Open Image Folder or Layer Folder"), start)
-        : QFileDialog::getOpenFileName(this, tr("Open Layer or Image"), start,
-                                       tr("Layers and images (*.tar *.tar.gz *.tgz *.tar.zst *.tar.xz *.gz *.zst);;"
-                                          "All files (*)"));
-    if (path.isEmpty())
-        return;
-    settings.setValue(QStringLiteral("lastDirectory"), QFileInfo(path).absolutePath());
-    openPath(path);
+        ? FileDialogs::openFolder(this, tr("Open Image Folder or Layer Folder"), FileDialogs::Purpose::Open)
+        : FileDialogs::openFile(this, tr("Open Layer or Image"), FileDialogs::Purpose::Open);
+    if (!path.isEmpty())
+        openPath(path);
 }
 
 void MainWindow::openPath(const QString& path)
@@ -238,7 +160,7 @@ void MainWindow::openPath(const QString& path)
         [absolute](Progress& progress) { return SourceLoader::load(absolute, progress); },
         [this, absolute](LoadedSource source) {
             setSource(std::make_shared<const LoadedSource>(std::move(source)));
-            addRecentFile(absolute);
+            RecentFiles::add(absolute);
             statusBar()->showMessage(tr("Opened %1").arg(absolute), 5000);
             QStringList errors;
             for (const auto& finding : m_source->findings)
@@ -249,6 +171,17 @@ void MainWindow::openPath(const QString& path)
             emit sourceOpened(absolute);
         },
         [this, name](const QString& message) { showError(tr("Could not open %1").arg(name), message); });
+}
+
+void MainWindow::reload()
+{
+    if (m_source)
+        openPath(m_source->path);
+}
+
+void MainWindow::closeSource()
+{
+    setSource(nullptr);
 }
 
 void MainWindow::openSample()
@@ -330,7 +263,8 @@ void MainWindow::createBaseLayer(const NewBaseLayerDialog::Request& request)
                                result.manifestDigest.empty() ? QString()
                                                              : tr("<br>image digest: <tt>%1</tt>")
                                                                    .arg(QString::fromStdString(result.manifestDigest)),
-                               problems.isEmpty() ? tr("<b style='color:#1e8449'>%1, no problems</b>").arg(layout)
+                               problems.isEmpty() ? tr("<b style='color:%1'>%2, no problems</b>")
+                                                        .arg(Theme::color(Theme::Success).name(), layout)
                                                   : problems.join(QStringLiteral("<br>")).toHtmlEscaped());
                 auto* box
                     = new QMessageBox(QMessageBox::Information, tr("Base Layer Created"), text, QMessageBox::Ok, this);
@@ -344,10 +278,10 @@ void MainWindow::createBaseLayer(const NewBaseLayerDialog::Request& request)
         [this, name](const QString& message) { showError(tr("Could not create %1").arg(name), message); });
 }
 
-void MainWindow::compare(const QString& a, const QString& b)
+void MainWindow::compare(const QString& a, const QString& b, const QString& subtree)
 {
     m_modes->setCurrentWidget(m_diff);
-    m_diff->compare(a, b);
+    m_diff->compare(a, b, subtree);
 }
 
 QString MainWindow::currentTreeSpec() const
@@ -359,18 +293,18 @@ QString MainWindow::currentTreeSpec() const
     return QStringLiteral("%1@%2").arg(m_source->path).arg(m_shownLayer);
 }
 
-void MainWindow::compareCurrentWith()
+void MainWindow::compareCurrentWith(const QString& entryPath)
 {
     m_modes->setCurrentWidget(m_diff);
     const QString a = currentTreeSpec();
     if (a.isEmpty())
         return; // the user fills both sides in the Diff tab
     m_diff->setSideA(a);
-    const QString b
-        = QFileDialog::getOpenFileName(this, tr("Compare %1 With").arg(QFileInfo(m_source->path).fileName()),
-                                       QFileInfo(m_source->path).absolutePath());
+    m_diff->setSubtree(entryPath);
+    const QString what = entryPath.isEmpty() ? QFileInfo(m_source->path).fileName() : entryPath;
+    const QString b = FileDialogs::openFile(this, tr("Compare %1 With").arg(what), FileDialogs::Purpose::Compare);
     if (!b.isEmpty())
-        m_diff->compare(a, b);
+        m_diff->compare(a, b, entryPath);
 }
 
 bool MainWindow::selectEntry(const QString& path)
@@ -380,7 +314,7 @@ bool MainWindow::selectEntry(const QString& path)
 
 void MainWindow::chooseAndOpenHive()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Registry Hive"), QDir::homePath());
+    const QString path = FileDialogs::openFile(this, tr("Open Registry Hive"), FileDialogs::Purpose::Hive);
     if (!path.isEmpty())
         openHiveFile(path);
 }
@@ -393,9 +327,11 @@ void MainWindow::openHiveFile(const QString& path)
         [path](Progress&) {
             return std::make_shared<const hive::HiveReader>(hive::HiveReader::fromFile(path.toStdWString()));
         },
-        [this, name](std::shared_ptr<const hive::HiveReader> hive) {
+        [this, path](std::shared_ptr<const hive::HiveReader> hive) {
             m_modes->setCurrentIndex(0);
-            m_details->showHive(std::move(hive), name);
+            m_hiveFile = QFileInfo(path).absoluteFilePath();
+            m_details->showHive(std::move(hive), QDir::toNativeSeparators(m_hiveFile), true);
+            updateTitle();
         },
         [this, name](const QString& message) { showError(tr("Could not read hive %1").arg(name), message); });
 }
@@ -412,7 +348,7 @@ void MainWindow::entrySelected(std::shared_ptr<const index::TreeIndex> tree, ind
 {
     m_entryTree = tree;
     m_entryNode = node;
-    m_details->showEntry(tree, node, m_tree->model()->isMerged());
+    m_details->showEntry(tree, node, m_tree->model()->isMerged(), m_tree->model()->folderSizes().get());
     m_runner->discard(QStringLiteral("preview"));
     const auto* record = tree ? tree->record(node) : nullptr;
     if (!record)
@@ -434,7 +370,7 @@ void MainWindow::entrySelected(std::shared_ptr<const index::TreeIndex> tree, ind
         [this](const QString& message) { m_details->showPreviewMessage(tr("Cannot read the data: %1").arg(message)); });
 }
 
-void MainWindow::readEntryAsHive()
+void MainWindow::readSelectedAsHive()
 {
     if (!m_entryTree)
         return;
@@ -466,18 +402,14 @@ void MainWindow::chooseAndExport(const QString& entryPath)
         showError(tr("Cannot export %1").arg(entryPath), reader.reason());
         return;
     }
-    QSettings settings;
-    const QString start = settings.value(QStringLiteral("exportDirectory"), QDir::homePath()).toString();
     // An alternate data stream "file:stream" gets a name every file system takes.
     QString name = Formatting::fromUtf8(tree->name(node));
     name.replace(QLatin1Char(':'), QLatin1Char('_'));
-    // QFileDialog asks before replacing an existing file, so what it returns may be overwritten.
-    const QString target
-        = QFileDialog::getSaveFileName(this, tr("Export %1").arg(entryPath), QDir(start).filePath(name));
-    if (target.isEmpty())
-        return;
-    settings.setValue(QStringLiteral("exportDirectory"), QFileInfo(target).absolutePath());
-    exportEntry(entryPath, target, true);
+    bool overwrite = false;
+    const QString target = FileDialogs::saveFile(this, tr("Export %1").arg(entryPath), FileDialogs::Purpose::Export,
+                                                 name, {}, nullptr, &overwrite);
+    if (!target.isEmpty())
+        exportEntry(entryPath, target, overwrite);
 }
 
 void MainWindow::exportEntry(const QString& entryPath, const QString& target, bool overwrite)
@@ -494,13 +426,79 @@ void MainWindow::exportEntry(const QString& entryPath, const QString& target, bo
         showError(tr("Could not export %1").arg(name), reader.reason());
         return;
     }
+    writeInBackground(tr("Exporting %1").arg(name), target, overwrite,
+                      [reader](io::ByteSink& sink, Progress& progress) { return reader.copyTo(sink, progress); });
+}
+
+QString MainWindow::blobFileName(const LoadedLayer& layer)
+{
+    const auto colon = layer.digest.find(':');
+    QString name = QString::fromStdString(colon == std::string::npos ? layer.digest : layer.digest.substr(colon + 1));
+    if (name.isEmpty())
+        name = QStringLiteral("layer-%1").arg(layer.position);
+    const std::string& c = layer.compression;
+    if (c == "gzip")
+        return name + QStringLiteral(".tar.gz");
+    if (c == "zstd")
+        return name + QStringLiteral(".tar.zst");
+    if (c == "xz")
+        return name + QStringLiteral(".tar.xz");
+    if (c == "bzip2")
+        return name + QStringLiteral(".tar.bz2");
+    if (c == "none" || c == "plain" || c.empty())
+        return name + QStringLiteral(".tar");
+    return name; // as stored: the bytes decide what it is
+}
+
+void MainWindow::chooseAndExportLayerBlob(int position)
+{
+    if (!m_source || position < 0 || position >= int(m_source->layers.size()))
+        return;
+    bool overwrite = false;
+    const QString target
+        = FileDialogs::saveFile(this, tr("Export Layer %1 Blob").arg(position), FileDialogs::Purpose::Export,
+                                blobFileName(m_source->layers[size_t(position)]), {}, nullptr, &overwrite);
+    if (!target.isEmpty())
+        exportLayerBlob(position, target, overwrite);
+}
+
+void MainWindow::exportLayerBlob(int position, const QString& target, bool overwrite)
+{
+    const QString name = QFileInfo(target).fileName();
+    if (!m_source || !m_source->image || position < 0 || position >= int(m_source->layers.size())
+        || !m_source->layers[size_t(position)].present) {
+        showError(tr("Could not export %1").arg(name), tr("Layer %1 has no blob to export.").arg(position));
+        return;
+    }
+    const auto source = m_source;
+    writeInBackground(tr("Exporting layer %1").arg(position), target, overwrite,
+                      [source, position](io::ByteSink& sink, Progress& progress) {
+                          // The blob as stored, wherever it lives (a file, a layout's blob, an archive member).
+                          const auto blob = source->image->openLayerBlob(size_t(position));
+                          std::vector<uint8_t> buffer(size_t(1) << 20);
+                          uint64_t done = 0;
+                          const uint64_t total = source->layers[size_t(position)].storedSize;
+                          while (const size_t n = blob->read(buffer.data(), buffer.size())) {
+                              sink.write(buffer.data(), n);
+                              done += n;
+                              progress.advance(done, total);
+                              progress.checkCancelled();
+                          }
+                          return done;
+                      });
+}
+
+void MainWindow::writeInBackground(const QString& title, const QString& target, bool overwrite,
+                                   std::function<uint64_t(io::ByteSink&, Progress&)> copy)
+{
     const std::filesystem::path output(target.toStdWString());
+    const QString name = QFileInfo(target).fileName();
     m_runner->run(
-        QStringLiteral("export"), tr("Exporting %1").arg(name), this,
-        [reader, output, overwrite](Progress& progress) {
+        QStringLiteral("export"), title, this,
+        [copy, output, overwrite](Progress& progress) {
             // Written under a temporary name and renamed into place: a cancel or an error leaves nothing behind.
             io::AtomicFile file(output, {.overwrite = overwrite});
-            const uint64_t bytes = reader.copyTo(file, progress);
+            const uint64_t bytes = copy(file, progress);
             file.commit();
             return bytes;
         },
@@ -514,27 +512,46 @@ void MainWindow::exportEntry(const QString& entryPath, const QString& target, bo
 void MainWindow::setSource(std::shared_ptr<const LoadedSource> source)
 {
     m_source = std::move(source);
+    m_hiveFile.clear();
     m_details->clear();
+    // A new document starts fresh: no filter or hive of the previous one carries over.
+    m_details->clearHive();
+    m_tree->resetFilter();
     m_tree->clear();
     m_chain->setSource(m_source);
-    m_openScratch->setEnabled(m_source != nullptr);
     setWindowFilePath(m_source ? m_source->path : QString());
-    setWindowTitle(m_source ? tr("%1 — LayerScope").arg(QFileInfo(m_source->path).fileName())
-                            : QStringLiteral("LayerScope"));
+    updateTitle();
+    m_menus->update();
     if (!m_source)
         return;
     // A single layer shows its own tree (whiteouts included); an image starts on its merged view.
     m_chain->selectLayer(m_source->layers.size() == 1 ? 0 : -1);
 }
 
+void MainWindow::updateTitle()
+{
+    QString document;
+    if (m_modes->currentWidget() == m_diff)
+        document = m_diff->title();
+    if (document.isEmpty() && m_source)
+        document = QFileInfo(m_source->path).fileName();
+    if (document.isEmpty() && !m_hiveFile.isEmpty())
+        document = QFileInfo(m_hiveFile).fileName();
+    setWindowTitle(document.isEmpty() ? QStringLiteral("LayerScope") : tr("%1 — LayerScope").arg(document));
+}
+
 void MainWindow::showLayer(int position)
 {
     m_shownLayer = position;
+    m_menus->update();
     if (!m_source)
         return;
     if (position < 0) {
-        m_tree->setTree(m_source->merged, true,
-                        tr("<b>Merged view</b> of %n layer(s)", nullptr, int(m_source->layers.size())));
+        m_tree->setTree(
+            m_source->merged, true,
+            tr("<b>Merged view</b> of %1")
+                .arg(m_source->layers.size() == 1 ? tr("1 layer") : tr("%1 layers").arg(m_source->layers.size())),
+            m_source->mergedSizes);
         return;
     }
     const LoadedLayer& layer = m_source->layers.at(size_t(position));
@@ -547,18 +564,18 @@ void MainWindow::showLayer(int position)
                           .arg(layer.digest.empty() ? tr("no digest") : Formatting::shortDigest(layer.digest),
                                QString::fromStdString(layer.layout));
     if (!layer.problems.empty())
-        caption += tr(" · <span style='color:#c0392b'>%n problem(s)</span>", nullptr, int(layer.problems.size()));
-    m_tree->setTree(layer.tree, false, caption);
+        caption
+            += tr(" · <span style='color:%1'>%2</span>")
+                   .arg(Theme::color(Theme::Error).name(),
+                        layer.problems.size() == 1 ? tr("1 problem") : tr("%1 problems").arg(layer.problems.size()));
+    m_tree->setTree(layer.tree, false, caption, layer.sizes);
 }
 
 void MainWindow::showError(const QString& title, const QString& message)
 {
     statusBar()->showMessage(title, 10000);
     // Window-modal and non-blocking: the event loop (and any running task) goes on while the dialog is up.
-    auto* box = new QMessageBox(QMessageBox::Critical, title, title, QMessageBox::Ok, this);
-    box->setObjectName(QStringLiteral("errorDialog"));
-    box->setInformativeText(message);
-    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* box = new ErrorDialog(title, message, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
     emit errorShown(title, message);
@@ -566,35 +583,7 @@ void MainWindow::showError(const QString& title, const QString& message)
 
 QStringList MainWindow::recentFiles() const
 {
-    return QSettings().value(kRecentKey).toStringList();
-}
-
-void MainWindow::addRecentFile(const QString& path)
-{
-    QStringList files = recentFiles();
-    files.removeAll(path);
-    files.prepend(path);
-    while (files.size() > kMaxRecentFiles)
-        files.removeLast();
-    QSettings().setValue(kRecentKey, files);
-}
-
-void MainWindow::fillRecentMenu()
-{
-    m_recentMenu->clear();
-    const QStringList files = recentFiles();
-    for (int i = 0; i < files.size(); ++i) {
-        const QString& path = files[i];
-        auto* action = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg((i + 1) % 10).arg(path), this,
-                                               [this, path] { openPath(path); });
-        action->setEnabled(QFileInfo::exists(path));
-    }
-    if (files.isEmpty()) {
-        m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
-        return;
-    }
-    m_recentMenu->addSeparator();
-    m_recentMenu->addAction(tr("&Clear List"), this, [] { QSettings().remove(kRecentKey); });
+    return RecentFiles::list();
 }
 
 QString MainWindow::aboutText()
@@ -615,12 +604,10 @@ void MainWindow::chooseAndOpenScratchLayer()
 {
     if (!m_source)
         return;
-    QSettings settings;
-    const QString start = settings.value(QStringLiteral("scratchDirectory"), QDir::homePath()).toString();
-    const QString parent = QFileDialog::getExistingDirectory(this, tr("Where to Create the Work Folder"), start);
+    const QString parent
+        = FileDialogs::openFolder(this, tr("Where to Create the Work Folder"), FileDialogs::Purpose::ScratchFolder);
     if (parent.isEmpty())
         return;
-    settings.setValue(QStringLiteral("scratchDirectory"), parent);
     // A new folder (prepare refuses existing ones): "<source>-scratch", numbered when that is taken.
     QString stem = QFileInfo(m_source->path).fileName();
     for (const QString& suffix : {QStringLiteral(".tar.gz"), QStringLiteral(".tar.zst"), QStringLiteral(".tar")})
@@ -647,7 +634,8 @@ void MainWindow::openScratchLayer(const QString& workDir)
 
 void MainWindow::chooseAndOpenScratchFolder()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Scratch Work Folder"), QDir::homePath());
+    const QString dir
+        = FileDialogs::openFolder(this, tr("Open Scratch Work Folder"), FileDialogs::Purpose::ScratchFolder);
     if (dir.isEmpty())
         return;
     m_scratchDock->show();
@@ -659,11 +647,30 @@ void MainWindow::showAbout()
     QMessageBox::about(this, tr("About LayerScope"), aboutText());
 }
 
+void MainWindow::showShortcuts()
+{
+    auto* dialog = new ShortcutsDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+void MainWindow::showGuide()
+{
+    auto* dialog = new ReadmeDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
 void MainWindow::restoreSettings()
 {
     QSettings settings;
-    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1280, 800);
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) {
+        // 1280×800 where it fits; on a smaller screen what is free of it, leaving room for the window frame.
+        QSize size(1280, 800);
+        if (const QScreen* s = screen())
+            size = size.boundedTo(s->availableGeometry().size() - QSize(16, 48));
+        resize(size);
+    }
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     if (!m_browseSplitter->restoreState(settings.value(QStringLiteral("window/browseSplitter")).toByteArray()))
         m_browseSplitter->setSizes({760, 520});
@@ -705,72 +712,6 @@ void MainWindow::dropEvent(QDropEvent* event)
         compare(urls[0].toLocalFile(), urls[1].toLocalFile());
     else
         openPath(urls.first().toLocalFile());
-}
-
-void MainWindow::takeScreenshotsWhenIdle(const ScreenshotPlan& plan)
-{
-    // One step whenever the task runner is idle: each step may start a task, and the next waits for it.
-    auto* poll = new QTimer(this);
-    poll->setInterval(100);
-    auto step = std::make_shared<int>(0);
-    connect(poll, &QTimer::timeout, this, [this, poll, plan, step] {
-        if (m_runner->isBusy())
-            return;
-        switch ((*step)++) {
-        case 0:
-            if (!plan.hiveEntry.isEmpty() && selectEntry(plan.hiveEntry))
-                readEntryAsHive();
-            return;
-        case 1:
-            if (!plan.compareA.isEmpty() && !plan.compareB.isEmpty())
-                m_diff->compare(plan.compareA, plan.compareB);
-            return;
-        case 2:
-            if (!plan.selectPath.isEmpty())
-                selectEntry(plan.selectPath);
-            return;
-        default:
-            break;
-        }
-        poll->stop();
-        poll->deleteLater();
-        QApplication::exit(saveScreenshots(plan) ? 0 : 1);
-    });
-    poll->start();
-}
-
-bool MainWindow::saveScreenshots(const ScreenshotPlan& plan)
-{
-    const QString& dir = plan.dir;
-    QDir().mkpath(dir);
-    bool ok = true;
-    const auto save = [&](QWidget* widget, const QString& name) {
-        QApplication::processEvents();
-        ok = widget->grab().save(QDir(dir).filePath(name + QStringLiteral(".png"))) && ok;
-    };
-    m_modes->setCurrentIndex(0);
-    m_details->tabs()->setCurrentIndex(DetailsPane::EntryTab);
-    save(this, QStringLiteral("window"));
-    save(m_chain, QStringLiteral("chain"));
-    save(m_tree, QStringLiteral("tree"));
-    save(m_details, QStringLiteral("details"));
-    m_details->tabs()->setCurrentIndex(DetailsPane::SecurityTab);
-    save(m_details, QStringLiteral("details-security"));
-    m_details->tabs()->setCurrentIndex(DetailsPane::PreviewTab);
-    save(m_details, QStringLiteral("details-preview"));
-    m_details->tabs()->setCurrentIndex(DetailsPane::HiveTab);
-    if (!plan.hiveKey.isEmpty())
-        m_details->hiveBrowser()->selectKey(plan.hiveKey);
-    save(m_details, QStringLiteral("details-hive"));
-    m_details->tabs()->setCurrentIndex(DetailsPane::EntryTab);
-    if (m_diff->model()->rowCount() > 0) {
-        m_modes->setCurrentWidget(m_diff);
-        m_diff->selectFirstUnexpected();
-        save(this, QStringLiteral("window-diff"));
-        save(m_diff, QStringLiteral("diff"));
-        m_modes->setCurrentIndex(0);
-    }
-    return ok;
 }
 
 } // namespace layerscope::ui

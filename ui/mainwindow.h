@@ -9,9 +9,7 @@
 
 #include <memory>
 
-class QAction;
 class QDockWidget;
-class QMenu;
 class QSplitter;
 class QTabWidget;
 class QTemporaryDir;
@@ -21,12 +19,15 @@ namespace layerscope::ui {
 class ChainPane;
 class DetailsPane;
 class DiffPane;
+class MainMenus;
 class ScratchPanel;
 class TaskProgressWidget;
 class TaskRunner;
 class TreePane;
 
-// The one window: chain over tree on the left, details on the right (the "Browse" tab), and the diff view.
+// The one window: chain over tree on the left, details on the right (the "Browse" tab), and the diff view; the
+// scratch panel docks below. Menus live in MainMenus, the screenshot script's driver in ScreenshotTaker, each
+// pane in its own class; the window holds the document (the open source) and runs the commands the menus call.
 // Every long operation goes through the TaskRunner; the window only reacts to results.
 class MainWindow : public QMainWindow
 {
@@ -44,18 +45,37 @@ public:
     // Builds a base layer in the background, then opens it and shows its digest and validation result.
     void createBaseLayer(const NewBaseLayerDialog::Request& request);
     void showNewBaseLayerDialog(bool fromFolder);
-    // Compares two tree specifications (anything the CLI's diff accepts) in the Diff tab.
-    void compare(const QString& a, const QString& b);
+    // Compares two tree specifications (anything the CLI's diff accepts) in the Diff tab; `subtree` limits the
+    // comparison to one file or folder.
+    void compare(const QString& a, const QString& b, const QString& subtree = {});
     // Prepares a scratch layer over the open source (up to the layer shown; the whole chain from the merged view)
     // in the new folder `workDir`, and shows it in the Scratch Layer panel.
     void openScratchLayer(const QString& workDir);
     // Selects an entry of the tree shown now by its path; false when absent.
     bool selectEntry(const QString& path);
     // Writes the data of the shown tree's entry `entryPath` to `target` in the background, atomically; an existing
-    // `target` is replaced only with `overwrite` (the save dialog has asked the user by then).
+    // `target` is replaced only with `overwrite` (the user has agreed by then).
     void exportEntry(const QString& entryPath, const QString& target, bool overwrite);
-    // "Export File…": asks where to save the entry (QFileDialog asks before replacing a file), then exportEntry().
+    // Writes layer `position`'s blob as stored to `target` in the background, atomically, as exportEntry() does.
+    void exportLayerBlob(int position, const QString& target, bool overwrite);
+    // Reads the entry selected in the tree as a registry hive (the Hive tab's button).
+    void readSelectedAsHive();
+
+    // The menus' commands: each asks what it needs (a file dialog, a confirmation), then acts.
+    void chooseAndOpen(bool folder);
+    void chooseAndOpenHive();
+    void chooseAndOpenScratchLayer();
+    void chooseAndOpenScratchFolder();
+    // Compares what is shown with a tree the user picks; with `entryPath`, only that file or folder of both.
+    void compareCurrentWith(const QString& entryPath);
+    // "Export File…": asks where to save the entry (and before replacing a file), then exportEntry().
     void chooseAndExport(const QString& entryPath);
+    void chooseAndExportLayerBlob(int position);
+    void reload();
+    void closeSource();
+    void showAbout();
+    void showShortcuts();
+    void showGuide();
 
     const std::shared_ptr<const LoadedSource>& source() const { return m_source; }
     TaskRunner* taskRunner() const { return m_runner; }
@@ -66,31 +86,19 @@ public:
     ScratchPanel* scratchPanel() const { return m_scratch; }
     QDockWidget* scratchDock() const { return m_scratchDock; }
     QTabWidget* modeTabs() const { return m_modes; }
+    MainMenus* menus() const { return m_menus; }
     QStringList recentFiles() const;
 
-    // For the screenshot script (hidden --screenshot option): once the open task is done, read `hiveEntry` of the
-    // shown layer as a hive, compare `compareA` with `compareB`, select `selectPath`, save a PNG of the window and
-    // of each pane into `dir`, then quit the application.
-    struct ScreenshotPlan
-    {
-        QString dir;
-        QString selectPath;
-        QString hiveEntry;
-        QString hiveKey; // selected in the hive browser, so that its values show
-        QString compareA;
-        QString compareB;
-    };
-    void takeScreenshotsWhenIdle(const ScreenshotPlan& plan);
-    bool saveScreenshots(const ScreenshotPlan& plan);
-
     static QString aboutText();
+    // The file name a layer blob is offered under: its digest's hex and an ending for its compression.
+    static QString blobFileName(const LoadedLayer& layer);
 
 signals:
     // Emitted after a source was opened and shown (tests wait for it).
     void sourceOpened(const QString& path);
     // A base layer was written (before it is opened).
     void baseLayerCreated(const QString& output, const QString& digest);
-    // An entry's data was written to `target`.
+    // An entry's data (or a layer's blob) was written to `target`.
     void entryExported(const QString& target, qulonglong bytes);
     // The sample was generated: its image, and the pair compared in the Diff tab.
     void sampleCreated(const QString& image, const QString& base, const QString& reexport);
@@ -103,31 +111,26 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
-    void createActions();
     void setSource(std::shared_ptr<const LoadedSource> source);
     void showLayer(int position);
-    int m_shownLayer = -1;
-    std::shared_ptr<const index::TreeIndex> m_entryTree;
-    index::NodeId m_entryNode = index::InvalidNode;
     void showError(const QString& title, const QString& message);
-    void addRecentFile(const QString& path);
-    void fillRecentMenu();
-    void chooseAndOpen(bool folder);
-    void chooseAndOpenHive();
-    void showAbout();
-    void chooseAndOpenScratchLayer();
-    void chooseAndOpenScratchFolder();
-    void compareCurrentWith();
     void entrySelected(std::shared_ptr<const index::TreeIndex> tree, index::NodeId node);
-    void readEntryAsHive();
+    // Writes `reader`'s data to `target` on the task runner (export of an entry or of a layer blob).
+    void writeInBackground(const QString& title, const QString& target, bool overwrite,
+                           std::function<uint64_t(io::ByteSink&, Progress&)> copy);
     // Where an entry of the shown tree (a layer's, or the merged view's) can be read from.
     EntryReader entryReader(const index::TreeIndex& tree, index::NodeId node) const;
     // The tree specification (as the CLI's diff takes it) of what the tree pane shows: PATH, or PATH@N for one
     // layer of an image.
     QString currentTreeSpec() const;
+    // "<document> — LayerScope" for the tab shown: the source in Browse, "A ↔ B" in Diff.
+    void updateTitle();
     void restoreSettings();
     void saveSettings() const;
 
+    int m_shownLayer = -1;
+    std::shared_ptr<const index::TreeIndex> m_entryTree;
+    index::NodeId m_entryNode = index::InvalidNode;
     TaskRunner* m_runner;
     TaskProgressWidget* m_progress;
     QTabWidget* m_modes;
@@ -139,8 +142,8 @@ private:
     DiffPane* m_diff;
     ScratchPanel* m_scratch;
     QDockWidget* m_scratchDock;
-    QAction* m_openScratch = nullptr;
-    QMenu* m_recentMenu = nullptr;
+    MainMenus* m_menus = nullptr;
+    QString m_hiveFile; // a hive opened from a file (shown in the title while no source is open)
     std::shared_ptr<const LoadedSource> m_source;
     std::shared_ptr<QTemporaryDir> m_sampleDir;
 };

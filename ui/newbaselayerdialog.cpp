@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "newbaselayerdialog.h"
 
+#include "filedialogs.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -9,6 +11,7 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
@@ -27,10 +30,9 @@ constexpr OutputFormat kFormats[]
 
 NewBaseLayerDialog::NewBaseLayerDialog(bool fromFolder, QWidget* parent)
     : QDialog(parent)
-    , m_fromFolder(fromFolder)
     , m_format(new QComboBox(this))
     , m_output(new QLineEdit(this))
-    , m_folder(new QLineEdit(this))
+    , m_folder(fromFolder ? new QLineEdit(this) : nullptr)
     , m_utilityVm(new QCheckBox(tr("Include a &UtilityVM (with a BCD store)"), this))
     , m_osVersion(new QLineEdit(this))
     , m_architecture(new QLineEdit(QStringLiteral("amd64"), this))
@@ -47,7 +49,8 @@ NewBaseLayerDialog::NewBaseLayerDialog(bool fromFolder, QWidget* parent)
     connect(m_format, &QComboBox::currentIndexChanged, this, &NewBaseLayerDialog::formatChanged);
 
     m_output->setText(
-        QDir::home().filePath(fromFolder ? QStringLiteral("folder-base.tar.gz") : QStringLiteral("empty-base.tar.gz")));
+        QDir(FileDialogs::lastFolder(FileDialogs::Purpose::NewLayer))
+            .filePath(fromFolder ? QStringLiteral("folder-base.tar.gz") : QStringLiteral("empty-base.tar.gz")));
     m_output->setObjectName(QStringLiteral("output"));
     auto* browseOutput = new QToolButton(this);
     browseOutput->setText(QStringLiteral("…"));
@@ -61,32 +64,46 @@ NewBaseLayerDialog::NewBaseLayerDialog(bool fromFolder, QWidget* parent)
     outputRow->addWidget(m_output, 1);
     outputRow->addWidget(browseOutput);
 
+    // The folder row exists only in the from-folder dialog: a widget without a place in a layout would sit at the
+    // dialog's top-left corner, over the other rows.
     auto* folderRow = new QHBoxLayout;
-    auto* browseFolder = new QToolButton(this);
-    browseFolder->setText(QStringLiteral("…"));
-    connect(browseFolder, &QToolButton::clicked, this, [this] {
-        const QString path
-            = QFileDialog::getExistingDirectory(this, tr("Folder to Turn into Files/"), m_folder->text());
-        if (!path.isEmpty())
-            m_folder->setText(path);
-    });
-    folderRow->addWidget(m_folder, 1);
-    folderRow->addWidget(browseFolder);
-    m_folder->setPlaceholderText(tr("its contents become the layer's Files/"));
+    if (m_folder) {
+        auto* browseFolder = new QToolButton(this);
+        browseFolder->setText(QStringLiteral("…"));
+        connect(browseFolder, &QToolButton::clicked, this, [this] {
+            const QString path
+                = QFileDialog::getExistingDirectory(this, tr("Folder to Turn into Files/"), m_folder->text());
+            if (!path.isEmpty())
+                m_folder->setText(path);
+        });
+        folderRow->addWidget(m_folder, 1);
+        folderRow->addWidget(browseFolder);
+        m_folder->setPlaceholderText(tr("its contents become the layer's Files/"));
+        m_folder->setObjectName(QStringLiteral("folder"));
+    }
 
     m_osVersion->setPlaceholderText(tr("empty: any Windows host (e.g. 10.0.20348.1)"));
     m_tag->setPlaceholderText(tr("e.g. example/base:1 (images only)"));
     m_tag->setText(QStringLiteral("layerscope/base:latest"));
 
+    // Labels with buddies: a label given to QFormLayout as text beside a layout has no buddy, so its '&' would show
+    // literally instead of underlining a mnemonic.
+    const auto label = [this](const QString& text, QWidget* buddy) {
+        auto* l = new QLabel(text, this);
+        l->setBuddy(buddy);
+        return l;
+    };
     auto* form = new QFormLayout;
-    if (fromFolder)
-        form->addRow(tr("&Folder:"), folderRow);
-    form->addRow(tr("F&ormat:"), m_format);
-    form->addRow(tr("&Save as:"), outputRow);
+    if (m_folder)
+        form->addRow(label(tr("&Folder:"), m_folder), folderRow);
+    else
+        delete folderRow;
+    form->addRow(label(tr("F&ormat:"), m_format), m_format);
+    form->addRow(label(tr("&Save as:"), m_output), outputRow);
     form->addRow(QString(), m_utilityVm);
-    form->addRow(tr("os.&version:"), m_osVersion);
-    form->addRow(tr("&Architecture:"), m_architecture);
-    form->addRow(tr("&Tag:"), m_tag);
+    form->addRow(label(tr("os.&version:"), m_osVersion), m_osVersion);
+    form->addRow(label(tr("&Architecture:"), m_architecture), m_architecture);
+    form->addRow(label(tr("&Tag:"), m_tag), m_tag);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("&Create"));
@@ -136,7 +153,7 @@ void NewBaseLayerDialog::formatChanged()
 NewBaseLayerDialog::Request NewBaseLayerDialog::request() const
 {
     Request request;
-    if (m_fromFolder)
+    if (m_folder)
         request.fromFolder = std::filesystem::path(m_folder->text().toStdWString());
     request.output = std::filesystem::path(m_output->text().toStdWString());
     request.format = kFormats[std::max(0, m_format->currentIndex())];
@@ -150,7 +167,7 @@ NewBaseLayerDialog::Request NewBaseLayerDialog::request() const
 
 void NewBaseLayerDialog::accept()
 {
-    if (m_fromFolder && !QFileInfo(m_folder->text()).isDir()) {
+    if (m_folder && !QFileInfo(m_folder->text()).isDir()) {
         QMessageBox::warning(this, windowTitle(), tr("Choose an existing folder."));
         return;
     }
@@ -165,6 +182,7 @@ void NewBaseLayerDialog::accept()
             return;
         m_overwrite = true;
     }
+    FileDialogs::remember(FileDialogs::Purpose::NewLayer, QFileInfo(m_output->text()).absolutePath());
     QDialog::accept();
 }
 

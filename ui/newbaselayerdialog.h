@@ -15,7 +15,7 @@ class QLineEdit;
 namespace layerscope::ui {
 
 // "New Empty Base Layer…" and "New Base Layer from Folder…": the few choices `make-base` offers, with defaults
-// that work (tar.gz in the home folder, no UtilityVM, any os.version).
+// that work (tar.gz in the folder last used for new layers, no UtilityVM, any os.version).
 class NewBaseLayerDialog : public QDialog
 {
     Q_OBJECT
@@ -49,7 +49,6 @@ private:
     void formatChanged();
     static QString extensionOf(baselayer::OutputFormat format);
 
-    bool m_fromFolder;
     QComboBox* m_format;
     QLineEdit* m_output;
     QLineEdit* m_folder;

@@ -1,22 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "scratchpanel.h"
 
+#include "columnwidths.h"
+#include "commitdialog.h"
 #include "formatting.h"
 #include "icons.h"
 #include "taskrunner.h"
+#include "theme.h"
 
-#include <QCheckBox>
-#include <QComboBox>
 #include <QDesktopServices>
 #include <QDialog>
-#include <QDialogButtonBox>
-#include <QFileDialog>
 #include <QFileInfo>
-#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QStyle>
@@ -39,11 +36,6 @@ QString fromPath(const std::filesystem::path& path)
     return QString::fromStdWString(path.wstring());
 }
 
-std::filesystem::path toPath(const QString& path)
-{
-    return std::filesystem::path(path.toStdWString());
-}
-
 } // namespace
 
 ScratchPanel::ScratchPanel(TaskRunner* runner, QWidget* parent)
@@ -52,10 +44,11 @@ ScratchPanel::ScratchPanel(TaskRunner* runner, QWidget* parent)
     , m_folder(new QLabel(this))
     , m_summary(new QLabel(this))
     , m_changes(new QTreeWidget(this))
+    // Mnemonics unique in the whole window: the panel docks beside the Browse and Diff tabs and the menus.
     , m_openFolder(new QPushButton(style()->standardIcon(QStyle::SP_DirOpenIcon), tr("&Open Folder"), this))
-    , m_refresh(new QPushButton(style()->standardIcon(QStyle::SP_BrowserReload), tr("&Refresh"), this))
-    , m_commit(new QPushButton(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Commit…"), this))
-    , m_discard(new QPushButton(style()->standardIcon(QStyle::SP_TrashIcon), tr("D&iscard"), this))
+    , m_refresh(new QPushButton(style()->standardIcon(QStyle::SP_BrowserReload), tr("Refresh Cha&nges"), this))
+    , m_commit(new QPushButton(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("Co&mmit…"), this))
+    , m_discard(new QPushButton(style()->standardIcon(QStyle::SP_TrashIcon), tr("Discard &Work Folder"), this))
     , m_poll(new QTimer(this))
 {
     setObjectName(QStringLiteral("scratchPanel"));
@@ -64,10 +57,14 @@ ScratchPanel::ScratchPanel(TaskRunner* runner, QWidget* parent)
     m_folder->setWordWrap(true);
     m_summary->setObjectName(QStringLiteral("scratchSummary"));
     m_changes->setObjectName(QStringLiteral("scratchChanges"));
-    m_changes->setHeaderLabels({tr("Change"), tr("Path"), tr("What differs")});
+    m_changes->setHeaderLabels({tr("Change"), tr("Name"), tr("Folder"), tr("What differs")});
     m_changes->setRootIsDecorated(false);
     m_changes->setUniformRowHeights(true);
-    m_changes->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_changes->setSortingEnabled(true);
+    m_changes->sortByColumn(-1, Qt::AscendingOrder); // walk order (parents first) until the user sorts
+    // Paths differ at their ends (WinSxS names share long prefixes): cut them in the middle, never at the end.
+    m_changes->setTextElideMode(Qt::ElideMiddle);
+    ColumnWidths::manage(m_changes, QStringLiteral("scratchChanges"), {2, 3});
     m_openFolder->setObjectName(QStringLiteral("scratchOpenFolder"));
     m_commit->setObjectName(QStringLiteral("scratchCommit"));
     m_discard->setObjectName(QStringLiteral("scratchDiscard"));
@@ -99,6 +96,7 @@ void ScratchPanel::setWorkDir(const std::filesystem::path& workDir)
 {
     m_workDir = workDir;
     m_status = {};
+    m_committed.reset();
     m_changes->clear();
     m_folder->setText(workDir.empty() ? tr("No scratch layer. Use File ▸ Open Scratch Layer… on an open image.")
                                       : tr("Work folder: <b>%1</b><br>Edit the files there, then commit them as a "
@@ -108,12 +106,28 @@ void ScratchPanel::setWorkDir(const std::filesystem::path& workDir)
     updateButtons();
 }
 
+bool ScratchPanel::isCommitted() const
+{
+    if (!m_committed)
+        return false;
+    const auto& a = m_committed->status.changes;
+    const auto& b = m_status.changes;
+    return a.size() == b.size()
+        && std::equal(a.begin(), a.end(), b.begin(),
+                      [](const scratch::ScratchChange& x, const scratch::ScratchChange& y) {
+                          return x.path == y.path && x.kind == y.kind && x.type == y.type && x.fields == y.fields;
+                      });
+}
+
 void ScratchPanel::updateButtons()
 {
     const bool busy = m_runner->isRunning(kScratchTask);
     m_openFolder->setEnabled(hasSession());
     m_refresh->setEnabled(hasSession() && !busy);
-    m_commit->setEnabled(hasSession() && !busy);
+    m_commit->setEnabled(hasSession() && !busy && !isCommitted());
+    m_commit->setToolTip(isCommitted() ? tr("These changes are committed; edit files in the work folder to commit "
+                                            "again")
+                                       : tr("Write the changes as a new layer, and optionally a new image"));
     m_discard->setEnabled(hasSession() && !busy);
 }
 
@@ -178,34 +192,44 @@ void ScratchPanel::refresh()
 void ScratchPanel::showStatus(scratch::ScratchStatus status)
 {
     m_status = std::move(status);
-    m_summary->setText(m_status.clean() ? tr("No changes since the folder was prepared.")
-                                        : tr("%1 added · %2 removed · %3 modified")
-                                              .arg(m_status.added)
-                                              .arg(m_status.removed)
-                                              .arg(m_status.modified));
+    QString summary = m_status.clean()
+        ? tr("No changes since the folder was prepared.")
+        : tr("%1 added · %2 removed · %3 modified").arg(m_status.added).arg(m_status.removed).arg(m_status.modified);
+    if (isCommitted())
+        summary += tr(" — committed to <b>%1</b>; edit more files to commit again, or discard the work folder.")
+                       .arg(fromPath(m_committed->layer).toHtmlEscaped());
+    else if (m_committed)
+        summary += tr(" — changed since the commit to %1").arg(fromPath(m_committed->layer).toHtmlEscaped());
+    m_summary->setText(summary);
     // Keep the row the user looks at: the list is rebuilt, so remember the path.
-    const QString current = m_changes->currentItem() ? m_changes->currentItem()->text(1) : QString();
+    const QString current
+        = m_changes->currentItem() ? m_changes->currentItem()->data(1, Qt::UserRole).toString() : QString();
     m_changes->clear();
     QList<QTreeWidgetItem*> items;
     for (const auto& change : m_status.changes) {
         QStringList fields;
         for (const auto& field : change.fields)
             fields << QString::fromStdString(field);
-        auto* item = new QTreeWidgetItem({QString::fromLatin1(scratch::changeKindName(change.kind)),
-                                          Formatting::fromUtf8(change.path), fields.join(QStringLiteral(", "))});
-        item->setToolTip(1, Formatting::entryType(change.type));
-        const QColor colour = change.kind == scratch::ChangeKind::Added ? QColor(0x1e, 0x84, 0x49)
-            : change.kind == scratch::ChangeKind::Removed               ? QColor(0xc0, 0x39, 0x2b)
-                                                                        : QColor(0xb9, 0x77, 0x0e);
-        item->setForeground(0, colour);
+        const QString path = Formatting::fromUtf8(change.path);
+        const qsizetype slash = path.lastIndexOf(QLatin1Char('/'));
+        auto* item
+            = new QTreeWidgetItem({QString::fromLatin1(scratch::changeKindName(change.kind)), path.mid(slash + 1),
+                                   slash < 0 ? QString() : path.left(slash), fields.join(QStringLiteral(", "))});
+        item->setData(1, Qt::UserRole, path);
+        for (int c = 1; c <= 2; ++c)
+            item->setToolTip(c, tr("%1\n%2").arg(path, Formatting::entryType(change.type)));
+        item->setForeground(0,
+                            Theme::color(change.kind == scratch::ChangeKind::Added         ? Theme::Added
+                                             : change.kind == scratch::ChangeKind::Removed ? Theme::Removed
+                                                                                           : Theme::Changed));
         items << item;
     }
     m_changes->addTopLevelItems(items);
-    if (!current.isEmpty()) {
-        const auto found = m_changes->findItems(current, Qt::MatchExactly, 1);
-        if (!found.isEmpty())
-            m_changes->setCurrentItem(found.first());
-    }
+    for (int i = 0; !current.isEmpty() && i < m_changes->topLevelItemCount(); ++i)
+        if (m_changes->topLevelItem(i)->data(1, Qt::UserRole).toString() == current)
+            m_changes->setCurrentItem(m_changes->topLevelItem(i));
+    if (!items.isEmpty())
+        ColumnWidths::fit(m_changes);
     updateButtons();
     emit statusUpdated();
 }
@@ -214,62 +238,10 @@ void ScratchPanel::chooseAndCommit()
 {
     if (!hasSession())
         return;
-    QDialog dialog(this);
-    dialog.setWindowTitle(tr("Commit Scratch Layer"));
-    auto* layerEdit = new QLineEdit(fromPath(m_workDir.parent_path() / (m_workDir.filename().string() + ".tar.gz")));
-    auto* layerBrowse = new QPushButton(tr("Browse…"));
-    auto* withImage = new QCheckBox(tr("Also write a new image with this layer on top"));
-    auto* imageEdit = new QLineEdit(fromPath(m_workDir.parent_path() / (m_workDir.filename().string() + "-image")));
-    auto* imageFormat = new QComboBox;
-    imageFormat->addItem(tr("OCI image layout (folder)"), int(baselayer::OutputFormat::Oci));
-    imageFormat->addItem(tr("Docker archive (docker load)"), int(baselayer::OutputFormat::DockerArchive));
-    imageEdit->setEnabled(false);
-    imageFormat->setEnabled(false);
-    connect(withImage, &QCheckBox::toggled, imageEdit, &QWidget::setEnabled);
-    connect(withImage, &QCheckBox::toggled, imageFormat, &QWidget::setEnabled);
-    connect(layerBrowse, &QPushButton::clicked, &dialog, [&] {
-        const QString path = QFileDialog::getSaveFileName(&dialog, tr("New Layer"), layerEdit->text(),
-                                                          tr("Layers (*.tar.gz *.tar.zst *.tar)"));
-        if (!path.isEmpty())
-            layerEdit->setText(path);
-    });
-    auto* layerRow = new QHBoxLayout;
-    layerRow->addWidget(layerEdit, 1);
-    layerRow->addWidget(layerBrowse);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Commit"));
-    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    auto* form = new QFormLayout(&dialog);
-    form->addRow(tr("Layer file:"), layerRow);
-    form->addRow(withImage);
-    form->addRow(tr("Image:"), imageEdit);
-    form->addRow(tr("Image format:"), imageFormat);
-    form->addRow(buttons);
-    if (dialog.exec() != QDialog::Accepted || layerEdit->text().isEmpty())
+    CommitDialog dialog(m_workDir, this);
+    if (dialog.exec() != QDialog::Accepted)
         return;
-
-    scratch::CommitRequest request;
-    request.layerOut = toPath(layerEdit->text());
-    if (withImage->isChecked() && !imageEdit->text().isEmpty()) {
-        request.imageOut = toPath(imageEdit->text());
-        request.imageFormat = baselayer::OutputFormat(imageFormat->currentData().toInt());
-    }
-    request.createdBy = "LayerScope: Commit Scratch Layer";
-    // Existing outputs are replaced only after the user says so here (the text fields do not ask).
-    QStringList existing;
-    if (QFileInfo::exists(layerEdit->text()))
-        existing << layerEdit->text();
-    if (request.imageOut && QFileInfo::exists(imageEdit->text()))
-        existing << imageEdit->text();
-    if (!existing.isEmpty()) {
-        if (QMessageBox::question(this, tr("Replace?"),
-                                  tr("Replace what is there?\n%1").arg(existing.join(QLatin1Char('\n'))))
-            != QMessageBox::Yes)
-            return;
-        request.overwrite = true;
-    }
-    commit(request);
+    commit(dialog.request());
 }
 
 void ScratchPanel::commit(const scratch::CommitRequest& request)
@@ -285,7 +257,9 @@ void ScratchPanel::commit(const scratch::CommitRequest& request)
         kScratchTask, tr("Committing %1").arg(name), this,
         [backend, workDir, request](Progress& progress) { return backend->commit(workDir, request, progress); },
         [this](scratch::CommitResult result) {
-            updateButtons();
+            // The work folder keeps the committed edits; offering Commit again would only write the same layer,
+            // so Commit waits for the next edit (showStatus compares with what was committed).
+            m_committed = result;
             showStatus(result.status);
             emit committed(fromPath(result.layer), result.image ? fromPath(*result.image) : QString());
         },

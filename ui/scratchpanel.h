@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 class QLabel;
 class QPushButton;
@@ -42,6 +43,9 @@ public:
 
     const std::filesystem::path& workDir() const { return m_workDir; }
     bool hasSession() const { return !m_workDir.empty(); }
+    // Whether the changes shown are the ones last committed (Commit is offered again after the next edit).
+    bool isCommitted() const;
+    QPushButton* commitButton() const { return m_commit; }
     const scratch::ScratchStatus& status() const { return m_status; }
     QTreeWidget* changesView() const { return m_changes; }
     QLabel* summaryLabel() const { return m_summary; }
@@ -67,6 +71,7 @@ private:
     std::shared_ptr<scratch::ScratchBackend> m_backend;
     std::filesystem::path m_workDir;
     scratch::ScratchStatus m_status;
+    std::optional<scratch::CommitResult> m_committed;
     QLabel* m_folder;
     QLabel* m_summary;
     QTreeWidget* m_changes;

@@ -12,6 +12,8 @@ SortProxyModel::SortProxyModel(QObject* parent)
     setSortRole(SortRole);
     setFilterRole(Qt::DisplayRole);
     setFilterCaseSensitivity(Qt::CaseInsensitive);
+    // Windows names compare case-insensitively; so does sorting by them.
+    setSortCaseSensitivity(Qt::CaseInsensitive);
     setFilterKeyColumn(-1);
     // Sorting is the user's choice; re-sorting on every data change would only cost time (our models reset).
     setDynamicSortFilter(false);
@@ -30,7 +32,12 @@ bool SortProxyModel::hasChildren(const QModelIndex& parent) const
 bool SortProxyModel::lessThan(const QModelIndex& left, const QModelIndex& right) const
 {
     if (const auto* tree = qobject_cast<const LayerTreeModel*>(sourceModel()))
-        return tree->lessThan(left, right);
+        return tree->lessThan(left, right, sortOrder());
+    // Folders first in either direction (the proxy reverses this comparison for a descending sort).
+    const QVariant lf = left.data(FolderRole);
+    const QVariant rf = right.data(FolderRole);
+    if (lf.isValid() && rf.isValid() && lf.toBool() != rf.toBool())
+        return sortOrder() == Qt::AscendingOrder ? lf.toBool() : rf.toBool();
     return QSortFilterProxyModel::lessThan(left, right);
 }
 

@@ -62,8 +62,11 @@ LoadedSource SourceLoader::load(const QString& path, Progress& progress)
         layer.counts = ref.counts.value_or(index::EntryCounts {});
         layer.problems = ref.problems;
         layer.urls = ref.urls;
-        if (i < analysis.trees.size() && analysis.trees[i])
+        if (i < analysis.trees.size() && analysis.trees[i]) {
             layer.tree = std::make_shared<const index::TreeIndex>(std::move(*analysis.trees[i]));
+            layer.sizes
+                = std::make_shared<const index::FolderSizes>(index::FolderSizes::compute(*layer.tree, progress));
+        }
         chain.push_back(layer.tree ? layer.tree.get() : &empty);
         loaded.layers.push_back(std::move(layer));
     }
@@ -76,7 +79,13 @@ LoadedSource SourceLoader::load(const QString& path, Progress& progress)
                 throw Error(finding.message);
     }
     progress.checkCancelled();
-    loaded.merged = std::make_shared<const index::TreeIndex>(index::mergeLayers(chain, progress));
+    // A single layer that merges to itself shares its tree with the merged view instead of a copy.
+    if (loaded.layers.size() == 1 && loaded.layers[0].tree && index::mergesToItself(*loaded.layers[0].tree))
+        loaded.merged = loaded.layers[0].tree;
+    else
+        loaded.merged = std::make_shared<const index::TreeIndex>(index::mergeLayers(chain, progress));
+    loaded.mergedSizes
+        = std::make_shared<const index::FolderSizes>(index::FolderSizes::compute(*loaded.merged, progress));
     loaded.image = source;
     return loaded;
 }

@@ -144,14 +144,17 @@ void TaskRunner::onFinished(Watcher* watcher)
     const bool contextAlive = !task.hasContext || task.context;
 
     if (m_cancelledByUser.remove(task.generation)) {
-        if (contextAlive)
+        if (contextAlive) {
             emit cancelled(task.title);
+            emit taskCancelled(task.kind);
+        }
     } else if (wanted && contextAlive) {
         const QFuture<Outcome> future = watcher->future();
         const bool haveResult = !future.isCanceled() && future.resultCount() > 0;
         const Outcome outcome = haveResult ? future.result() : Outcome {{}, {}, true};
         if (outcome.cancelled) {
             emit cancelled(task.title);
+            emit taskCancelled(task.kind);
         } else if (!outcome.error.isEmpty()) {
             if (task.failed)
                 task.failed(outcome.error);

@@ -66,6 +66,9 @@ signals:
     void progressChanged(const QString& title, int permille);
     void failed(const QString& title, const QString& message);
     void cancelled(const QString& title);
+    // The same moment for the task's owner: a task of `kind` stopped because the user cancelled it (not when a
+    // newer task of the kind superseded it).
+    void taskCancelled(const QString& kind);
     void finished(const QString& title);
 
 private:

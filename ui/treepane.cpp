@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "treepane.h"
 
+#include "columnwidths.h"
 #include "itemroles.h"
 #include "layertreemodel.h"
 #include "sortproxymodel.h"
@@ -16,6 +17,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
+#include <QSignalBlocker>
 #include <QStyle>
 #include <QTimer>
 #include <QTreeView>
@@ -36,10 +38,13 @@ TreePane::TreePane(TaskRunner* runner, QWidget* parent)
     , m_proxy(new SortProxyModel(this))
     , m_filterDelay(new QTimer(this))
 {
+    auto* filterLabel = new QLabel(tr("Fil&ter:"), this);
+    filterLabel->setBuddy(m_filter);
     auto* top = new QHBoxLayout;
     top->addWidget(m_caption);
     top->addStretch();
     top->addWidget(m_matches);
+    top->addWidget(filterLabel);
     top->addWidget(m_filter, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -48,7 +53,9 @@ TreePane::TreePane(TaskRunner* runner, QWidget* parent)
 
     m_caption->setContentsMargins(4, 0, 4, 0);
     m_filter->setObjectName(QStringLiteral("treeFilter"));
-    m_filter->setPlaceholderText(tr("Filter: text in the path, or a glob like *.dll or Files/*/config/*"));
+    m_filter->setPlaceholderText(TreeFilter::placeholder());
+    m_filter->setToolTip(TreeFilter::help());
+    m_matches->setObjectName(QStringLiteral("treeMatches"));
     m_filter->setClearButtonEnabled(true);
     m_filterDelay->setSingleShot(true);
     m_filterDelay->setInterval(250);
@@ -65,8 +72,12 @@ TreePane::TreePane(TaskRunner* runner, QWidget* parent)
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    // WinSxS names share long prefixes and differ at the end: cut them in the middle.
+    m_view->setTextElideMode(Qt::ElideMiddle);
     m_view->header()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->header()->resizeSection(LayerTreeModel::Name, fontMetrics().averageCharWidth() * 40);
+    m_view->setColumnHidden(LayerTreeModel::Folder, true);
+    ColumnWidths::manage(m_view, QStringLiteral("tree"), {LayerTreeModel::Owner, LayerTreeModel::Folder});
     connect(m_view, &QTreeView::customContextMenuRequested, this, &TreePane::showContextMenu);
     connect(m_view, &QTreeView::activated, this, &TreePane::showDetailsRequested);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& current) {
@@ -92,9 +103,10 @@ TreePane::TreePane(TaskRunner* runner, QWidget* parent)
     connect(m_export, &QAction::triggered, this, [this] { emit exportRequested(currentPath()); });
 
     m_compareWith = new QAction(tr("Compare &With…"), this);
-    connect(m_compareWith, &QAction::triggered, this, &TreePane::compareWithRequested);
+    m_compareWith->setToolTip(tr("Compare this file or folder with the same path in another layer, image or folder"));
+    connect(m_compareWith, &QAction::triggered, this, [this] { emit compareWithRequested(currentPath()); });
 
-    auto* focusFilter = new QAction(this);
+    auto* focusFilter = new QAction(tr("Filter the Tree"), this);
     focusFilter->setShortcut(QKeySequence::Find);
     focusFilter->setShortcutContext(Qt::WindowShortcut);
     connect(focusFilter, &QAction::triggered, this, [this] {
@@ -111,15 +123,39 @@ void TreePane::clear()
     setTree(nullptr, false, tr("No layer selected"));
 }
 
-void TreePane::setTree(std::shared_ptr<const index::TreeIndex> tree, bool merged, const QString& caption)
+void TreePane::setTree(std::shared_ptr<const index::TreeIndex> tree, bool merged, const QString& caption,
+                       std::shared_ptr<const index::FolderSizes> sizes)
 {
     m_runner->discard(QStringLiteral("filter"));
     m_caption->setText(caption);
-    m_model->setTree(std::move(tree), merged);
+    m_model->setTree(std::move(tree), merged, std::move(sizes));
     m_view->setColumnHidden(LayerTreeModel::Layer, !merged);
+    m_view->setColumnHidden(LayerTreeModel::Folder, true);
     m_matches->clear();
     if (!m_filter->text().trimmed().isEmpty())
         applyFilter();
+    else
+        ColumnWidths::fit(m_view);
+}
+
+void TreePane::resetFilter()
+{
+    m_filterDelay->stop();
+    const QSignalBlocker blocker(m_filter);
+    m_filter->clear();
+    m_runner->discard(QStringLiteral("filter"));
+    m_matches->clear();
+    if (m_model->isFlat())
+        showFlat(nullptr);
+}
+
+void TreePane::showFlat(std::shared_ptr<const std::vector<NodeId>> rows, NodeId base)
+{
+    const bool flat = rows != nullptr;
+    m_model->setFlatRows(std::move(rows), base);
+    m_view->setColumnHidden(LayerTreeModel::Folder, !flat);
+    m_view->setRootIsDecorated(!flat);
+    ColumnWidths::fit(m_view);
 }
 
 void TreePane::setFilterText(const QString& text)
@@ -138,21 +174,26 @@ void TreePane::applyFilter()
         m_runner->discard(QStringLiteral("filter"));
         m_matches->clear();
         if (m_model->isFlat())
-            m_model->setFlatRows(nullptr);
-        return;
-    }
-    if (!filter.isValid()) {
-        m_matches->setText(tr("invalid pattern"));
+            showFlat(nullptr);
         return;
     }
     m_runner->run(
         QStringLiteral("filter"), tr("Filtering %1").arg(m_filter->text()), this,
-        [tree, filter](Progress& progress) { return filter.matches(*tree, progress); },
-        [this, tree](std::vector<NodeId> rows) {
+        [tree, filter](Progress& progress) {
+            std::vector<NodeId> rows = filter.matches(*tree, progress);
+            // The Folder column starts at the folder every match shares (its parent is left out), so that it shows
+            // the part of the path that tells matches apart: "WinSxS/amd64_…" rather than "Files/Windows/WinSxS/…".
+            const NodeId common = TreeFilter::commonFolder(*tree, rows);
+            const NodeId base = common == tree->root() ? common : tree->parent(common);
+            return std::make_pair(std::move(rows), base);
+        },
+        [this, tree](std::pair<std::vector<NodeId>, NodeId> found) {
+            auto& [rows, base] = found;
             if (tree != m_model->tree())
                 return; // the layer changed while filtering
-            m_matches->setText(tr("%1 matches").arg(QLocale().toString(qulonglong(rows.size()))));
-            m_model->setFlatRows(std::make_shared<const std::vector<NodeId>>(std::move(rows)));
+            m_matches->setText(rows.size() == 1 ? tr("1 match")
+                                                : tr("%1 matches").arg(QLocale().toString(qulonglong(rows.size()))));
+            showFlat(std::make_shared<const std::vector<NodeId>>(std::move(rows)), base);
         });
 }
 

@@ -36,7 +36,8 @@ Every difference is classified by named rules (see --list-rules); the built-in o
 wcow-layer-format §6. A rules file adds your own (JSON):
   [{"name": "temp-files", "glob": "Files/Windows/Temp/**", "fields": ["content", "modified"],
     "kinds": ["changed"], "reason": "scratch output of setup"}]
-"glob" (or "globs": [...]) uses * within a path component, ** across components, ? for one character;
+"glob" (or "globs": [...]) matches the whole path as .gitignore patterns do: * within a path component, ** as a
+whole component across components ("**/*.bak", "Files/Temp/**"), ? for one character, [a-z] for one of a set;
 "fields" defaults to every field ("*"), "kinds" to added, removed and changed; "reason" is required.
 Fields: content size type attributes sddl created modified accessed changed mode linkTarget xattrs streams
 hardlinkGroup.
@@ -62,6 +63,9 @@ int runDiff(const QStringList& args)
         {QStringLiteral("no-rule"), QStringLiteral("Turn off the rule NAME. Repeatable."), QStringLiteral("NAME")},
         {QStringLiteral("list-rules"), QStringLiteral("List the rules in effect (with --json: as JSON) and exit.")},
         {QStringLiteral("all"), QStringLiteral("Text output: also list every expected change.")},
+        {QStringLiteral("path"),
+         QStringLiteral("Compare only PATH (a file or folder, e.g. Files/Windows/System32) and what is below it."),
+         QStringLiteral("PATH")},
         {QStringLiteral("platform"),
          QStringLiteral("For multi-platform images: os/arch[:os.version] (default windows/amd64)."),
          QStringLiteral("PLATFORM")},
@@ -123,7 +127,8 @@ int runDiff(const QStringList& args)
             sides[i] = diff::DiffSide::of(trees[i], spec);
         }
         cli::ConsoleProgress progress("comparing");
-        const diff::DiffResult result = diff::TreeDiff::compare(sides[0], sides[1], rules, progress);
+        const diff::DiffResult result = diff::TreeDiff::compare(
+            sides[0], sides[1], rules, parser.value(QStringLiteral("path")).toStdString(), progress);
 
         if (parser.isSet(QStringLiteral("html"))) {
             std::ostringstream html;

@@ -6,6 +6,8 @@
 #include "index/layerscan.h"
 #include "report/inspectreport.h"
 
+#include <iostream>
+
 int runInspect(const QStringList& args)
 {
     QCommandLineParser parser;
@@ -34,13 +36,16 @@ int runInspect(const QStringList& args)
         layerscope::index::ScanOptions options;
         options.hashFiles = !parser.isSet(QStringLiteral("no-hash"));
         options.progress = &progress;
-        const auto scan = layerscope::index::scanLayerFile(path, options);
         layerscope::report::InspectOptions report;
         report.entries = parser.isSet(QStringLiteral("entries"));
+        options.buildIndex = report.entries; // the summary needs counts and findings, not the tree
+        const auto scan = layerscope::index::scanLayerFile(path, options);
+        // Streamed: with --entries a million-entry layer prints ~1 GB, which is never held whole.
         if (parser.isSet(QStringLiteral("json")))
-            cli::printJson(layerscope::report::inspectToJson(scan, report));
+            layerscope::report::writeInspectJson(scan, report, std::cout);
         else
-            cli::printOut(layerscope::report::inspectToText(scan, report));
+            layerscope::report::writeInspectText(scan, report, std::cout);
+        std::cout.flush();
         return int(cli::Success);
     });
 }

@@ -4,44 +4,15 @@
 
 #include "image/imageanalysis.h"
 #include "image/imagesource.h"
-#include "report/entryjson.h"
-#include "wcow/fileattributes.h"
-#include "wcow/paxtime.h"
+#include "report/treereport.h"
 
-#include <cstdio>
+#include <iostream>
 #include <optional>
 
 namespace {
 
 using layerscope::index::NodeId;
 using layerscope::index::TreeIndex;
-
-// Nodes of the subtree at `top` in path order (children are sorted), parents before children.
-std::vector<NodeId> subtree(const TreeIndex& tree, NodeId top)
-{
-    std::vector<NodeId> out;
-    std::vector<NodeId> stack {top};
-    while (!stack.empty()) {
-        const NodeId n = stack.back();
-        stack.pop_back();
-        out.push_back(n);
-        const auto children = tree.children(n);
-        for (auto it = children.rbegin(); it != children.rend(); ++it)
-            stack.push_back(*it);
-    }
-    return out;
-}
-
-bool within(const TreeIndex& tree, NodeId node, NodeId top)
-{
-    for (NodeId n = node; n != layerscope::index::InvalidNode; n = tree.parent(n)) {
-        if (n == top)
-            return true;
-        if (n == tree.root())
-            break;
-    }
-    return false;
-}
 
 std::string normalisePrefix(std::string p)
 {
@@ -53,50 +24,6 @@ std::string normalisePrefix(std::string p)
     while (!p.empty() && p.back() == '/')
         p.pop_back();
     return p;
-}
-
-std::string textLine(const TreeIndex& tree, const TreeIndex::Record& r, std::optional<size_t> layer)
-{
-    using layerscope::wcow::EntryType;
-    char type = '?';
-    switch (r.type) {
-    case EntryType::File:
-        type = '-';
-        break;
-    case EntryType::Directory:
-        type = 'd';
-        break;
-    case EntryType::Symlink:
-        type = 'l';
-        break;
-    case EntryType::Junction:
-        type = 'j';
-        break;
-    case EntryType::Hardlink:
-        type = 'h';
-        break;
-    case EntryType::Whiteout:
-        type = 'w';
-        break;
-    case EntryType::Stream:
-        type = 's';
-        break;
-    case EntryType::Other:
-        break;
-    }
-    const std::string attributes
-        = r.has(TreeIndex::Record::HasAttributes) ? layerscope::wcow::attributeLetters(r.attributes) : std::string("-");
-    char buffer[96];
-    std::snprintf(buffer, sizeof buffer, "%c %-6s %12llu  ", type, attributes.c_str(),
-                  static_cast<unsigned long long>(r.size));
-    std::string out = buffer;
-    if (layer)
-        out += "L" + std::to_string(*layer) + "  ";
-    out += layerscope::wcow::formatRfc3339(r.modified) + "  " + tree.path(r.node);
-    const auto target = tree.linkTarget(r);
-    if (!target.empty())
-        out += " -> " + std::string(target);
-    return out + '\n';
 }
 
 } // namespace
@@ -179,38 +106,18 @@ int runTree(const QStringList& args)
             }
         }
         // One layer lists in its tar order; the merged view has no such order, so it lists in path order.
-        std::vector<const TreeIndex::Record*> records;
-        if (layerNumber) {
-            for (const auto& r : tree.records())
-                if (prefix.empty() || within(tree, r.node, top))
-                    records.push_back(&r);
-        } else {
-            for (NodeId n : subtree(tree, top))
-                if (const auto* r = tree.record(n))
-                    records.push_back(r);
-        }
-
-        if (parser.isSet(QStringLiteral("json"))) {
-            nlohmann::json entries = nlohmann::json::array();
-            for (const auto* r : records) {
-                auto e = layerscope::report::entryToJson(tree, *r);
-                if (!layerNumber)
-                    e["layer"] = r->layer;
-                entries.push_back(std::move(e));
-            }
-            nlohmann::json out = {{"source", image->image().source},
-                                  {"kind", layerscope::image::sourceKindName(image->kind())},
-                                  {"view", layerNumber ? "layer" : "merged"},
-                                  {"layer", layerNumber ? nlohmann::json(*layerNumber) : nlohmann::json(nullptr)},
-                                  {"path", prefix.empty() ? nlohmann::json(nullptr) : nlohmann::json(prefix)},
-                                  {"entries", std::move(entries)}};
-            cli::printJson(out);
-        } else {
-            std::string text;
-            for (const auto* r : records)
-                text += textLine(tree, *r, layerNumber ? std::nullopt : std::optional<size_t>(r->layer));
-            cli::printOut(text);
-        }
+        layerscope::report::TreeListing listing {image->image().source,
+                                                 layerscope::image::sourceKindName(image->kind()),
+                                                 layerNumber,
+                                                 prefix,
+                                                 &tree,
+                                                 layerscope::report::listRecords(tree, top, layerNumber.has_value())};
+        // Streamed, never built whole: a million entries print ~1 GB of JSON.
+        if (parser.isSet(QStringLiteral("json")))
+            layerscope::report::writeTreeJson(listing, std::cout);
+        else
+            layerscope::report::writeTreeText(listing, std::cout);
+        std::cout.flush();
         return int(cli::Success);
     });
 }

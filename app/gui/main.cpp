@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // layerscope: the desktop face. Argument handling only; everything else lives in layerscope_ui.
 #include "mainwindow.h"
+#include "screenshottaker.h"
+#include "theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -45,8 +47,33 @@ int main(int argc, char** argv)
                                    QStringLiteral("A,B"));
     compareWith.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(compareWith);
+    QCommandLineOption security(QStringLiteral("security"), QStringLiteral("Show this entry's Security tab."),
+                                QStringLiteral("PATH"));
+    security.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(security);
+    QCommandLineOption filter(QStringLiteral("filter"), QStringLiteral("Filter the merged tree with TEXT."),
+                              QStringLiteral("TEXT"));
+    filter.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(filter);
+    QCommandLineOption cancelDiff(QStringLiteral("cancel-diff"), QStringLiteral("Compare again and cancel."));
+    cancelDiff.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(cancelDiff);
+    QCommandLineOption suffix(QStringLiteral("screenshot-suffix"), QStringLiteral("Append TEXT to file names."),
+                              QStringLiteral("TEXT"));
+    suffix.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(suffix);
+    const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("Colours: system, light or dark."),
+                                   QStringLiteral("THEME"));
+    parser.addOption(theme);
     parser.process(app);
 
+    if (parser.isSet(theme)) {
+        const QString name = parser.value(theme);
+        using layerscope::ui::Theme;
+        Theme::apply(name == Theme::name(Theme::Mode::Dark)        ? Theme::Mode::Dark
+                         : name == Theme::name(Theme::Mode::Light) ? Theme::Mode::Light
+                                                                   : Theme::Mode::System);
+    }
     layerscope::ui::MainWindow window;
     window.show();
     const QStringList paths = parser.positionalArguments();
@@ -58,8 +85,18 @@ int main(int argc, char** argv)
         window.openPath(paths.first());
     if (parser.isSet(screenshot)) {
         const QStringList sides = parser.value(compareWith).split(QLatin1Char(','));
-        window.takeScreenshotsWhenIdle({parser.value(screenshot), parser.value(select), parser.value(hiveEntry),
-                                        parser.value(hiveKey), sides.value(0), sides.value(1)});
+        layerscope::ui::ScreenshotTaker::Plan plan;
+        plan.dir = parser.value(screenshot);
+        plan.selectPath = parser.value(select);
+        plan.hiveEntry = parser.value(hiveEntry);
+        plan.hiveKey = parser.value(hiveKey);
+        plan.compareA = sides.value(0);
+        plan.compareB = sides.value(1);
+        plan.securityPath = parser.value(security);
+        plan.filter = parser.value(filter);
+        plan.cancelDiff = parser.isSet(cancelDiff);
+        plan.suffix = parser.value(suffix);
+        (new layerscope::ui::ScreenshotTaker(&window, plan))->start();
     } else if (parser.isSet(select)) {
         QObject::connect(&window, &layerscope::ui::MainWindow::sourceOpened, &window,
                          [&window, path = parser.value(select)] { window.selectEntry(path); });

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "baselayer/baselayerbuilder.h"
 
-#include "baselayer/ntfsnames.h"
 #include "common/base64.h"
 #include "common/error.h"
 #include "hive/hivereader.h"
@@ -11,6 +10,7 @@
 #include "tar/tarwriter.h"
 #include "wcow/casefold.h"
 #include "wcow/entrydecoder.h"
+#include "wcow/ntfsnames.h"
 #include "wcow/paxtime.h"
 #include "wcow/securitydescriptor.h"
 
@@ -80,9 +80,9 @@ void BaseLayerBuilder::planFromFolder(const std::filesystem::path& folder)
         for (size_t start = 0; !relative.empty() && start <= relative.size();) {
             const size_t slash = std::min(relative.find('/', start), relative.size());
             const std::string_view component = std::string_view(relative).substr(start, slash - start);
-            if (isWhiteoutName(component))
+            if (wcow::isWhiteoutName(component))
                 problems.push_back(entry.path + ": a whiteout name (\".wh.\") cannot appear in a base layer");
-            else if (auto problem = ntfsNameProblem(component))
+            else if (auto problem = wcow::ntfsNameProblem(component))
                 problems.push_back(entry.path + ": \"" + std::string(component) + "\" " + *problem);
             start = slash + 1;
         }

@@ -122,6 +122,51 @@ std::vector<uint8_t> softwareDelta()
     return hive::HiveWriter::write(root, options);
 }
 
+// NT SERVICE\TrustedInstaller: the owner of nearly every file Windows itself installs.
+constexpr std::string_view kTrustedInstaller = "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464";
+
+// A system file as Windows base images carry it: owned by TrustedInstaller, which alone may change it, readable
+// and executable by everyone else, inheritance disabled.
+std::string systemFileSddl()
+{
+    const std::string ti(kTrustedInstaller);
+    return "O:" + ti + "G:" + ti + "D:PAI(A;;FA;;;" + ti
+        + ")(A;;0x1200a9;;;BA)(A;;0x1200a9;;;SY)(A;;0x1200a9;;;BU)(A;;0x1200a9;;;AC)(A;;0x1200a9;;;S-1-15-2-2)";
+}
+
+// System32 and the component store's folders: TrustedInstaller's, with the inheritable entries that give new files
+// their permissions (creator owner, SYSTEM and Administrators full control of what they create, Users read).
+std::string systemFolderSddl()
+{
+    const std::string ti(kTrustedInstaller);
+    return "O:" + ti + "G:" + ti + "D:PAI(A;;FA;;;" + ti + ")(A;CIIO;GA;;;" + ti
+        + ")(A;;0x1301bf;;;SY)(A;OICIIO;GA;;;SY)(A;;0x1301bf;;;BA)(A;OICIIO;GA;;;BA)(A;;0x1200a9;;;BU)"
+          "(A;OICIIO;GXGR;;;BU)(A;OICIIO;GA;;;CO)(A;;0x1200a9;;;AC)(A;OICIIO;GXGR;;;AC)";
+}
+
+// Deterministic stand-ins for the hash part of component store names (the real ones hash the component identity).
+std::string componentHash(std::string_view text)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const char c : text)
+        h = (h ^ uint8_t(c)) * 1099511628211ULL;
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < 16; ++i)
+        out.push_back(kHex[(h >> (60 - 4 * i)) & 0xF]);
+    return out;
+}
+
+// Bytes that look like a small PE file, of a size that depends on the name.
+std::string peFile(std::string_view name)
+{
+    std::string data("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00", 16);
+    data += "This program cannot be run in DOS mode.\r\n";
+    data += "LayerScope sample stand-in for " + std::string(name) + "\r\n";
+    data.resize(1024 + 97 * name.size(), '\0');
+    return data;
+}
+
 // Layer 1 in tar order: parents before children, every parent present (§1.2), each stream right after its
 // owner (§1.6), the whiteout right after its parent directory as the export writes it.
 std::vector<DeltaEntry> deltaEntries()
@@ -205,6 +250,45 @@ std::vector<DeltaEntry> deltaEntries()
                    false,
                    false,
                    true});
+    // Files/Windows as a cumulative update leaves it: System32 files and component store (WinSxS) folders whose
+    // long names differ only near their ends, all owned by TrustedInstaller (what most files of a real base image
+    // look like in the Security tab and in filter results).
+    const std::string fileSddl = systemFileSddl();
+    const std::string folderSddl = systemFolderSddl();
+    const auto systemDir = [&](std::string path) {
+        out.push_back(
+            {std::move(path), tar::typeflag::Directory, AttrDirectory, folderSddl, {}, {}, false, false, false});
+    };
+    systemDir("Files/Windows");
+    systemDir("Files/Windows/System32");
+    static constexpr std::string_view kComponents[][2] = {
+        {"advapi32", "advapi32.dll"},     {"bcrypt-dll", "bcrypt.dll"}, {"combase", "combase.dll"},
+        {"crypt32-dll", "crypt32.dll"},   {"gdi32", "gdi32.dll"},       {"kernel32", "kernel32.dll"},
+        {"kernelbase", "KernelBase.dll"}, {"ntdll", "ntdll.dll"},       {"rpc-local", "rpcrt4.dll"},
+        {"shell32", "shell32.dll"},       {"user32", "user32.dll"},     {"winhttp", "winhttp.dll"},
+    };
+    std::vector<std::string> system32;
+    for (const auto& component : kComponents)
+        system32.emplace_back(component[1]);
+    std::sort(system32.begin(), system32.end());
+    for (const auto& name : system32)
+        file("Files/Windows/System32/" + name, peFile(name), AttrArchive, fileSddl);
+    systemDir("Files/Windows/WinSxS");
+    // Each component twice, as after an update: the build installed and the one serviced (10.0.20348.1 and .2340).
+    std::vector<std::pair<std::string, std::string>> components; // folder name, file name
+    for (const auto& component : kComponents)
+        for (const char* arch : {"amd64", "wow64"})
+            for (const char* version : {"10.0.20348.1", "10.0.20348.2340"}) {
+                const std::string identity = std::string(arch) + "_microsoft-windows-" + std::string(component[0])
+                    + "_31bf3856ad364e35_" + version + "_none_";
+                components.emplace_back(identity + componentHash(identity), std::string(component[1]));
+            }
+    std::sort(components.begin(), components.end());
+    for (const auto& [folder, name] : components) {
+        const std::string path = "Files/Windows/WinSxS/" + folder;
+        systemDir(path);
+        file(path + "/" + name, peFile(folder), AttrArchive, fileSddl);
+    }
     dir("Hives");
     const std::vector<uint8_t> hive = softwareDelta();
     file("Hives/Software_Delta", std::string(hive.begin(), hive.end()), AttrArchive, {});

@@ -21,7 +21,9 @@ struct SampleImage
 //  - Layer 0, an empty base layer (BaseLayerBuilder, with a UtilityVM) plus Files/Users/Public/readme.txt.
 //  - Layer 1, a delta layer in the hcsshim export dialect (wcow-layer-format §1.4–§1.6): files with security
 //    descriptors, hidden/system/read-only attributes and creation times, an alternate data stream, a hard link,
-//    a symlink, a junction, a whiteout of the base's readme.txt, a Hives/Software_Delta hive and non-ASCII names.
+//    a symlink, a junction, a whiteout of the base's readme.txt, a Hives/Software_Delta hive, non-ASCII names, and
+//    Files/Windows as an update leaves it: System32 files and 48 WinSxS component folders (two versions of each)
+//    owned by NT SERVICE\TrustedInstaller, with the descriptors Windows gives system files and folders.
 //  - reexport.tar.gz: the base as an import/export round trip gives it back (§6): entries in another order, BCD
 //    rewritten and a BCD.LOG added, access and change times touched — all expected noise — and one real change:
 //    the security descriptor of kSampleChangedPath.

@@ -3,6 +3,12 @@
 // Conventionally A is the original and B the re-export; the rules that depend on direction say so.
 #include "diff/diffrules.h"
 
+#include "wcow/casefold.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
 namespace layerscope::diff {
 
 namespace {
@@ -37,6 +43,40 @@ bool carries(const index::TreeIndex& tree, const Record& r, Field field)
     default:
         return true;
     }
+}
+
+// Whether a folder holds different entries in the two trees: a name appeared or went, or a file's type, size, data
+// or modification time differs (an editor saves by writing a new file and renaming it over the old one). Any of
+// these updates the folder's own modification time on NTFS (and on every other file system). A subfolder's own
+// time does not: changes deeper down touch only their own folder.
+bool folderContentsDiffer(const ChangeContext& c)
+{
+    if (!c.a || !c.b || c.a->type != wcow::EntryType::Directory || c.b->type != wcow::EntryType::Directory)
+        return false;
+    struct Child
+    {
+        std::string name;
+        wcow::EntryType type;
+        uint64_t size;
+        wcow::PaxTime modified;
+        Sha256Digest sha256;
+        bool operator==(const Child&) const = default;
+        bool operator<(const Child& o) const { return name < o.name; }
+    };
+    const auto list = [&](const index::TreeIndex& tree, index::NodeId node) {
+        std::vector<Child> out;
+        for (index::NodeId child : tree.children(node)) {
+            const Record* r = tree.record(child);
+            std::string name(tree.name(child));
+            const bool folder = !r || r->type == wcow::EntryType::Directory;
+            out.push_back({c.folded ? wcow::foldCase(name) : std::move(name),
+                           folder ? wcow::EntryType::Directory : r->type, folder ? 0 : r->size,
+                           folder ? wcow::PaxTime {} : tree.modified(*r), folder ? Sha256Digest {} : r->sha256});
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    return list(*c.treeA, c.a->node) != list(*c.treeB, c.b->node);
 }
 
 } // namespace
@@ -86,6 +126,20 @@ DiffRules DiffRules::builtin()
                  "times of the Files and Hives directory entries, taken from Hives/System_Delta on export — "
                  "wcow-layer-format §2.5, §6",
                  {"Files", "Hives"}, kTimes, changed));
+    // §1.3: a delta layer's Hives directory is written by whichever tool made the layer (HCS export, imgutil, our
+    // scratch commit) and only holds the registry deltas; it is not part of the container's file system, so its
+    // attributes and security descriptor differ between writers without meaning anything.
+    add(DiffRule("hives-dir-metadata",
+                 "the Hives directory entry each delta-layer writer makes (attributes, security descriptor; may "
+                 "appear) — not part of the container's files — wcow-layer-format §1.3",
+                 {"Hives"}, {Field::Attributes, Field::Sddl}, kinds({ChangeKind::Changed, ChangeKind::Added})));
+    // §1.6: a folder's modification time changes whenever an entry in it is created, deleted, renamed or rewritten
+    // (an editor saving through a temporary file), so after an edit the parents of what changed carry new times.
+    add(DiffRule("folder-times-follow-contents",
+                 "modification time of a folder whose entries changed (an entry in it was added, removed or rewritten, "
+                 "which updates the folder's time) — wcow-layer-format §1.6",
+                 {"**"}, {Field::Modified}, changed,
+                 [](const ChangeContext& c, Field) { return folderContentsDiffer(c); }));
     // §1.5, §6: without LIBARCHIVE.creationtime readers use mtime, and the export then writes that value.
     add(DiffRule("creation-time-default",
                  "creation time absent on one side, or equal to the modification time on B (defaulted from mtime) "
@@ -93,7 +147,8 @@ DiffRules DiffRules::builtin()
                  {"**"}, {Field::Created}, changed, [](const ChangeContext& c, Field) {
                      const Record* a = c.effectiveA;
                      const Record* b = c.effectiveB;
-                     return !a->has(Record::HasCreated) || !b->has(Record::HasCreated) || b->created == b->modified;
+                     return !a->has(Record::HasCreated) || !b->has(Record::HasCreated)
+                         || c.treeB->created(*b) == c.treeB->modified(*b);
                  }));
     // §1.6, §6: inputs without Windows records gain fileattr, creationtime, rawsd, atime and ctime on export.
     add(DiffRule("added-pax-records",

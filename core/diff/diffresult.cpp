@@ -31,9 +31,9 @@ const Record* DiffResult::record(const Change& change, Side side) const
 
 namespace {
 
-std::string timeValue(const Record& r, Record::Flag flag, const wcow::PaxTime& t)
+std::string timeValue(const std::optional<wcow::PaxTime>& t)
 {
-    return r.has(flag) ? wcow::formatRfc3339(t) : std::string("(none)");
+    return t ? wcow::formatRfc3339(*t) : std::string("(none)");
 }
 
 } // namespace
@@ -76,13 +76,13 @@ std::string DiffResult::value(const Change& change, Field field, Side side) cons
         return sddl.empty() ? std::string("(none)") : std::string(sddl);
     }
     case Field::Created:
-        return timeValue(r, Record::HasCreated, r.created);
+        return timeValue(tree.created(r));
     case Field::Modified:
-        return wcow::formatRfc3339(r.modified);
+        return wcow::formatRfc3339(tree.modified(r));
     case Field::Accessed:
-        return timeValue(r, Record::HasAccessed, r.accessed);
+        return timeValue(tree.accessed(r));
     case Field::Changed:
-        return timeValue(r, Record::HasChanged, r.changed);
+        return timeValue(tree.changed(r));
     case Field::Mode: {
         char octal[16];
         std::snprintf(octal, sizeof octal, "0%o", raw->mode);

@@ -42,6 +42,8 @@ public:
     FieldSet comparedFields() const { return m_compared; }
     // Top-level names compared when a side is a folder; empty = everything.
     const std::vector<std::string>& scope() const { return m_scope; }
+    // The one path compared, with what is below it (TreeDiff::compare with a subtree); empty for whole trees.
+    const std::string& subtree() const { return m_subtree; }
 
     // Entry order is compared only between two layer tars.
     bool orderCompared() const { return m_orderCompared; }
@@ -78,6 +80,7 @@ private:
     std::unique_ptr<HardlinkGroups> m_groupsA;
     std::unique_ptr<HardlinkGroups> m_groupsB;
     std::vector<std::string> m_scope;
+    std::string m_subtree;
     FieldSet m_compared = FieldSet::all();
     int m_orderRule = -1;
     bool m_fold = false;

@@ -114,10 +114,25 @@ public:
         }
     }
 
-    void run()
+    void run(std::string_view subtree)
     {
         std::vector<Frame> stack;
-        stack.push_back(Frame {merge(m_ta.root(), m_tb.root(), true), 0, {}, {}});
+        if (subtree.empty()) {
+            stack.push_back(Frame {merge(m_ta.root(), m_tb.root(), true), 0, {}, {}});
+        } else {
+            // One item, the subtree's root as each tree spells it, under its parent's path; the walk goes on below.
+            const NodeId a = m_ta.find(subtree);
+            const NodeId b = m_tb.find(subtree);
+            if (a == InvalidNode && b == InvalidNode)
+                throw Error("diff: neither side has \"" + std::string(subtree) + "\"");
+            const auto parentPath = [](const index::TreeIndex& tree, NodeId node) {
+                if (node == InvalidNode)
+                    return std::string();
+                const NodeId parent = tree.parent(node);
+                return parent == InvalidNode || parent == tree.root() ? std::string() : tree.path(parent);
+            };
+            stack.push_back(Frame {{Item {a, b}}, 0, parentPath(m_ta, a), parentPath(m_tb, b)});
+        }
         while (!stack.empty()) {
             Frame& top = stack.back();
             if (top.next == top.items.size()) {
@@ -303,15 +318,15 @@ private:
             f.insert(Field::Attributes);
         if (m_ta.sddl(ea) != m_tb.sddl(eb))
             f.insert(Field::Sddl);
-        auto time = [&](Record::Flag flag, const wcow::PaxTime Record::*member, Field field) {
-            if (ea.has(flag) != eb.has(flag) || (ea.has(flag) && ea.*member != eb.*member))
+        auto time = [&](Record::Flag flag, index::TreeIndex::PackedTime Record::*member, Field field) {
+            if (ea.has(flag) != eb.has(flag) || (ea.has(flag) && m_ta.time(ea.*member) != m_tb.time(eb.*member)))
                 f.insert(field);
         };
-        time(Record::HasCreated, &Record::created, Field::Created);
-        time(Record::HasAccessed, &Record::accessed, Field::Accessed);
-        time(Record::HasChanged, &Record::changed, Field::Changed);
+        time(Record::HasCreated, &Record::createdTime, Field::Created);
+        time(Record::HasAccessed, &Record::accessedTime, Field::Accessed);
+        time(Record::HasChanged, &Record::changedTime, Field::Changed);
         // A folder cannot set a symbolic link's own time everywhere; its target's is what people compare.
-        if (ea.modified != eb.modified && !(m_folderMode && typeClass(ea.type) == TypeClass::Link))
+        if (m_ta.modified(ea) != m_tb.modified(eb) && !(m_folderMode && typeClass(ea.type) == TypeClass::Link))
             f.insert(Field::Modified);
         if (ra.mode != rb.mode)
             f.insert(Field::Mode);
@@ -472,12 +487,22 @@ private:
 
 DiffResult TreeDiff::compare(const DiffSide& a, const DiffSide& b, const DiffRules& rules, Progress& progress)
 {
+    return compare(a, b, rules, std::string_view(), progress);
+}
+
+DiffResult TreeDiff::compare(const DiffSide& a, const DiffSide& b, const DiffRules& rules, std::string_view subtree,
+                             Progress& progress)
+{
     if (!a.tree || !b.tree)
         throw Error("diff: both sides need a tree");
     if (rules.rules().size() >= Change::NoRule)
         throw Error("diff: too many rules (at most 65534)");
+    while (subtree.starts_with('/'))
+        subtree.remove_prefix(1);
+    while (subtree.ends_with('/'))
+        subtree.remove_suffix(1);
     Walker walker(a, b, rules, progress);
-    walker.run();
+    walker.run(subtree);
 
     DiffResult result;
     result.m_a = a;
@@ -491,6 +516,7 @@ DiffResult TreeDiff::compare(const DiffSide& a, const DiffSide& b, const DiffRul
     result.m_groupsA = std::move(out.groupsA);
     result.m_groupsB = std::move(out.groupsB);
     result.m_scope = std::move(out.scope);
+    result.m_subtree = std::string(subtree);
     result.m_compared = out.compared;
     result.m_fold = out.fold;
     result.m_orderCompared = out.orderCompared;

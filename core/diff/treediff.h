@@ -24,6 +24,10 @@ public:
     // Progress counts nodes visited (of both trees); cancellation is polled between entries.
     static DiffResult compare(const DiffSide& a, const DiffSide& b, const DiffRules& rules,
                               Progress& progress = Progress::none());
+    // Compares only `subtree` ("Files/Windows/System32", a file or a folder) and what is below it, matched by the
+    // same path in both trees. Throws layerscope::Error when neither tree has that path.
+    static DiffResult compare(const DiffSide& a, const DiffSide& b, const DiffRules& rules, std::string_view subtree,
+                              Progress& progress = Progress::none());
 };
 
 } // namespace layerscope::diff

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "image/chainreport.h"
 
+#include "image/diskinfo.h"
 #include "report/entryjson.h"
 
 #include <cstdio>
@@ -28,7 +29,8 @@ json vhdxToJson(const VhdxInfo& disk)
     json locator = json::object();
     for (const auto& [key, value] : disk.parentLocator)
         locator[key] = value;
-    return json {{"path", disk.path},
+    return json {{"format", disk.format},
+                 {"path", disk.path},
                  {"fileSize", disk.fileSize},
                  {"virtualSize", disk.virtualSize},
                  {"type", diskTypeName(disk.type)},
@@ -68,6 +70,8 @@ json chainToJson(const Image& image)
                              {"selected", p.selected}});
     out["platforms"] = std::move(platforms);
     out["chainIds"] = image.chainIds;
+    if (image.disk)
+        out["disk"] = vhdxToJson(*image.disk);
 
     json layers = json::array();
     for (const LayerRef& l : image.layers) {
@@ -116,6 +120,23 @@ std::string chainToText(const Image& image)
         std::snprintf(buffer, sizeof buffer, "  %-12s ", label);
         out += buffer + value + '\n';
     };
+    if (image.disk) {
+        const VhdxInfo& d = *image.disk;
+        line("disk", diskSummary(d));
+        line("format", d.format);
+        line("type", diskTypeName(d.type));
+        line("virtual size", std::to_string(d.virtualSize) + " bytes");
+        line("block size", d.blockSize ? std::to_string(d.blockSize) + " bytes" : std::string());
+        line("sectors",
+             std::to_string(d.logicalSectorSize) + " bytes logical, " + std::to_string(d.physicalSectorSize)
+                 + " bytes physical");
+        line("file size", std::to_string(d.fileSize) + " bytes");
+        line("creator", d.creator);
+        line("parent", d.parentPath);
+        for (const auto& [key, value] : d.parentLocator)
+            out += "    locator " + key + " = " + value + '\n';
+        return out;
+    }
     std::string platform = image.os;
     if (!image.architecture.empty())
         platform += '/' + image.architecture;

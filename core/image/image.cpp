@@ -18,6 +18,8 @@ const char* sourceKindName(SourceKind kind)
         return "layer-folder";
     case SourceKind::Folder:
         return "folder";
+    case SourceKind::Disk:
+        return "disk";
     }
     return "unknown";
 }

@@ -20,9 +20,10 @@ enum class SourceKind {
     Layer, // one layer blob
     LayerFolder, // an on-disk Windows layer (Files/ + Hives/, UtilityVM/, *.vhdx, layerchain.json), §2.1
     Folder, // any other folder (only useful as a tree)
+    Disk, // a bare VHDX or VHD virtual disk: a summary (Image::disk), no layers
 };
 
-// "oci-layout", "oci-archive", "docker-archive", "layer", "layer-folder", "folder".
+// "oci-layout", "oci-archive", "docker-archive", "layer", "layer-folder", "folder", "disk".
 const char* sourceKindName(SourceKind kind);
 
 // One platform of an image index ("manifest list").
@@ -97,6 +98,7 @@ struct Image
     std::vector<LayerRef> layers; // base first
     std::vector<std::string> chainIds; // per layer, from the diff_ids (OCI image-spec, config.md "ChainID")
     std::vector<std::string> notes; // things the user should know that are not errors
+    std::optional<VhdxInfo> disk; // SourceKind::Disk: what the disk says about itself
 
     bool isWindows() const;
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "image/imageanalysis.h"
 
+#include "image/diskinfo.h"
+
 #include "common/error.h"
 #include "index/mergedtree.h"
 #include "index/treeindexbuilder.h"
@@ -79,6 +81,7 @@ Analysis analyzeImage(ImageSource& source, const AnalyzeOptions& options)
         progress.startLayer(base);
         index::ScanOptions scanOptions;
         scanOptions.hashFiles = options.hashFiles;
+        scanOptions.buildIndex = options.keepTrees;
         scanOptions.progress = &progress;
         std::optional<index::LayerScan> scan;
         try {
@@ -110,6 +113,12 @@ Analysis analyzeImage(ImageSource& source, const AnalyzeOptions& options)
 
 index::TreeIndex mergedView(ImageSource& source, bool hashFiles, Progress& progress)
 {
+    // A bare disk has no layers to merge; an empty tree would pass for an empty image.
+    if (const auto& disk = source.image().disk)
+        throw Error({source.image().source, {}, {}, {}},
+                    "is a virtual disk (" + diskSummary(*disk)
+                        + "), not a layer or an image: LayerScope shows its summary (inspect, chain) but cannot list "
+                          "or compare the files inside it yet");
     AnalyzeOptions options;
     options.hashFiles = hashFiles;
     options.keepTrees = true;
@@ -122,6 +131,9 @@ index::TreeIndex mergedView(ImageSource& source, bool hashFiles, Progress& progr
             windows = windows || tree->caseInsensitive();
             break;
         }
+    // One layer that merges to itself is its own merged view: no second copy of the tree.
+    if (image.layers.size() == 1 && analysis.trees[0] && index::mergesToItself(*analysis.trees[0]))
+        return std::move(*analysis.trees[0]);
     std::vector<index::TreeIndex> placeholders;
     placeholders.reserve(image.layers.size() + 1); // pointers into it must stay valid
     std::vector<const index::TreeIndex*> layers;

@@ -2,6 +2,7 @@
 #include "image/imagesource.h"
 
 #include "common/error.h"
+#include "image/diskinfo.h"
 #include "image/dockerarchivereader.h"
 #include "image/folderblobstore.h"
 #include "image/layerfolderreader.h"
@@ -57,6 +58,11 @@ std::unique_ptr<ImageSource> ImageSource::open(const fs::path& path, const OpenO
     case SourceKind::Folder:
         throw Error({image.source, {}, {}, {}},
                     "not an image source: a folder without oci-layout, manifest.json, Files/ or layerchain.json");
+    case SourceKind::Disk:
+        // A disk has no layers; its summary is what there is to show (issue 12 adds its file system).
+        image.disk = readDiskInfo(path);
+        image.notes.push_back(diskSummary(*image.disk));
+        break;
     }
     return source;
 }

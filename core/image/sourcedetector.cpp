@@ -2,6 +2,7 @@
 #include "image/sourcedetector.h"
 
 #include "common/error.h"
+#include "image/diskinfo.h"
 #include "image/layerfolderreader.h"
 #include "io/decompressingsource.h"
 #include "io/filesource.h"
@@ -39,6 +40,88 @@ bool looksLikeArchiveMember(std::string name)
     return first.size() == 69 && first.ends_with(".json") && isHex64(first.substr(0, 64));
 }
 
+// What every "this is not something we read" message ends with: what the file could have been, and its first
+// bytes, so that the user can tell what it is instead.
+std::string notRecognised(const std::string& what, const std::vector<uint8_t>& start)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string bytes;
+    for (size_t i = 0; i < std::min<size_t>(start.size(), 16); ++i) {
+        bytes += (i ? " " : "");
+        bytes += hex[start[i] >> 4];
+        bytes += hex[start[i] & 15];
+    }
+    if (start.size() > 16)
+        bytes += " …";
+    return what + "not a tar archive, OCI layout, docker archive, VHDX/VHD disk or Windows layer folder; starts with "
+        + bytes;
+}
+
+// Whether a block is where a tar archive starts: a header whose checksum holds (unsigned or, as historic writers
+// summed, signed bytes; POSIX ustar "chksum"), or the zero block of an empty archive's end marker.
+bool looksLikeTarHeader(const uint8_t* block)
+{
+    if (std::all_of(block, block + 512, [](uint8_t b) { return b == 0; }))
+        return true;
+    int64_t stored = 0;
+    size_t i = 148;
+    while (i < 156 && (block[i] == ' ' || block[i] == 0))
+        ++i;
+    size_t digits = 0;
+    for (; i < 156 && block[i] >= '0' && block[i] <= '7'; ++i, ++digits)
+        stored = stored * 8 + (block[i] - '0');
+    for (; i < 156; ++i)
+        if (block[i] != ' ' && block[i] != 0)
+            return false;
+    if (digits == 0)
+        return false;
+    int64_t unsignedSum = 0;
+    int64_t signedSum = 0;
+    for (size_t k = 0; k < 512; ++k) {
+        const uint8_t b = (k >= 148 && k < 156) ? uint8_t(' ') : block[k];
+        unsignedSum += b;
+        signedSum += int8_t(b);
+    }
+    return stored == unsignedSum || stored == signedSum;
+}
+
+// Throws the "not a tar archive, ..." error unless the file (decompressed) starts like a tar archive.
+void requireTar(const fs::path& path)
+{
+    const std::string name = io::pathToUtf8(path);
+    std::vector<uint8_t> start(17); // one more than shown, to know whether to add "…"
+    {
+        io::FileSource raw(path);
+        start.resize(raw.read(start.data(), start.size()));
+    }
+    if (start.empty())
+        throw Error({name, {}, {}, 0}, notRecognised("an empty file (0 bytes): ", start));
+    auto stream = io::openDecompressedFile(path);
+    uint8_t block[512];
+    size_t got = 0;
+    try {
+        while (got < sizeof block) {
+            const size_t n = stream->read(block + got, sizeof block - got);
+            if (n == 0)
+                break;
+            got += n;
+        }
+    } catch (const Error&) {
+        // A damaged compressed stream: the layer reader reports where, in full.
+        if (stream->compression() != io::Compression::None)
+            return;
+        throw;
+    }
+    if (got == sizeof block && looksLikeTarHeader(block))
+        return;
+    if (stream->compression() != io::Compression::None)
+        throw Error({name, {}, {}, 0},
+                    notRecognised(std::string(io::compressionName(stream->compression()))
+                                      + "-compressed data that, decompressed, is ",
+                                  std::vector<uint8_t>(block, block + got)));
+    throw Error({name, {}, {}, 0}, notRecognised("", start));
+}
+
 bool peekSaysArchive(io::ByteSource& source)
 {
     tar::TarReader reader(source);
@@ -59,6 +142,9 @@ bool isLayerBlob(const fs::path& path)
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
         return false;
+    if (detectDiskFormat(path) != DiskFormat::None)
+        return false;
+    requireTar(path);
     auto stream = io::openDecompressedFile(path);
     try {
         return !peekSaysArchive(*stream);
@@ -86,6 +172,12 @@ Detection detectSource(const fs::path& path, Progress& progress)
         return d;
     }
 
+    // Virtual disks first: a VHD's signature is at its end, and a VHDX is no tar.
+    if (detectDiskFormat(path) != DiskFormat::None) {
+        d.kind = SourceKind::Disk;
+        return d;
+    }
+    requireTar(path);
     auto stream = io::openDecompressedFile(path);
     const bool compressed = stream->compression() != io::Compression::None;
     bool archive = false;

@@ -24,8 +24,11 @@ TarBlobStore::TarBlobStore(const std::filesystem::path& archive, Progress& progr
         const std::string name = normalise(header.path);
         if (name.empty())
             continue;
-        const bool regular = header.type == tar::typeflag::Regular || header.type == tar::typeflag::RegularOld
-            || header.type == tar::typeflag::Contiguous;
+        // Members are read in place, so a sparse member (whose stored bytes are not its content) cannot be one;
+        // image writers never produce them.
+        const bool regular = (header.type == tar::typeflag::Regular || header.type == tar::typeflag::RegularOld
+                              || header.type == tar::typeflag::Contiguous)
+            && !header.sparse;
         if (m_members.find(name) == m_members.end())
             m_order.push_back(name);
         Member member {header.dataOffset, regular ? header.size : 0, regular, {}};

@@ -10,11 +10,13 @@ namespace layerscope::image {
 
 // What a VHDX file says about itself, from its header section and metadata region (MS-VHDX §2.2, §2.6). Windows
 // layer folders hold scratch templates (blank-base.vhdx, blank.vhdx differencing on it) and per-container
-// sandbox.vhdx files (wcow-layer-format §2.1, §2.3).
+// sandbox.vhdx files (wcow-layer-format §2.1, §2.3). readDiskInfo() (diskinfo.h) fills the same summary from VHD
+// files.
 struct VhdxInfo
 {
     enum class DiskType { Fixed, Dynamic, Differencing };
 
+    std::string format = "VHDX"; // or "VHD"
     std::string path; // as given, for messages
     uint64_t fileSize = 0;
     uint64_t virtualSize = 0;

@@ -143,7 +143,7 @@ LayerScan scanLayer(std::unique_ptr<io::ByteSource> stored, const ScanOptions& o
                 progress.advance(tarStream.storedPosition(), scan.storedSize);
             }
             wcow::WindowsEntry entry = wcow::decodeEntry(header, scan.problems);
-            if (!builder)
+            if (!builder && options.buildIndex)
                 builder.emplace(isWindowsPath(entry.path), /*keepCaseVariants=*/true);
             scan.counts.count(entry.type);
             const bool hasData = entry.type == wcow::EntryType::File || entry.type == wcow::EntryType::Stream;
@@ -169,7 +169,8 @@ LayerScan scanLayer(std::unique_ptr<io::ByteSource> stored, const ScanOptions& o
                     checkHive(checker, entry.path, hiveBytes);
             }
             checker.add(entry);
-            builder->add(entry, digest);
+            if (builder)
+                builder->add(entry, digest);
         }
         // Drain the stream so that the diff_id covers every byte, trailing blocks included.
         std::array<uint8_t, 65536> sink;

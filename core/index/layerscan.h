@@ -43,12 +43,15 @@ struct LayerScan
     EntryCounts counts;
     std::vector<wcow::Problem> problems;
     std::vector<std::string> warnings; // stream-level oddities (trailing garbage, missing end marker)
-    TreeIndex index;
+    TreeIndex index; // empty unless ScanOptions::buildIndex
 };
 
 struct ScanOptions
 {
     bool hashFiles = true; // sha256 of every regular file and stream
+    // Build LayerScan::index. Off when only the summary is wanted (inspect without entries, chain, verify): the
+    // tree is most of a scan's memory, ~100-150 bytes per entry.
+    bool buildIndex = true;
     Progress* progress = nullptr;
 };
 

@@ -167,4 +167,27 @@ TreeIndex mergeLayers(std::span<const TreeIndex* const> layers, Progress& progre
     return builder.finish();
 }
 
+bool mergesToItself(const TreeIndex& layer)
+{
+    // Entries a later duplicate replaced are listed with the layer but are no part of a merged view.
+    if (!layer.shadowedRecords().empty())
+        return false;
+    const auto records = layer.records();
+    for (size_t i = 0; i < records.size(); ++i) {
+        const TreeIndex::Record& r = records[i];
+        if (r.type == wcow::EntryType::Whiteout || r.layer != 0 || layer.record(r.node) != &r)
+            return false;
+    }
+    if (!layer.caseInsensitive())
+        return true;
+    // Children are sorted by folded name, so case variants sit side by side.
+    for (NodeId n = 0; n < layer.nodeCount(); ++n) {
+        const auto kids = layer.children(n);
+        for (size_t i = 1; i < kids.size(); ++i)
+            if (wcow::equalsIgnoringCase(layer.name(kids[i - 1]), layer.name(kids[i])))
+                return false;
+    }
+    return true;
+}
+
 } // namespace layerscope::index

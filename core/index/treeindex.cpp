@@ -7,16 +7,21 @@
 
 namespace layerscope::index {
 
+static_assert(sizeof(TreeIndex::Record) == 104, "keep the record compact: it is paid once per entry");
+static_assert(sizeof(TreeIndex::Node) == 16);
+
 std::string_view TreeIndex::name(NodeId node) const
 {
-    const Node& n = m_nodes[node];
-    return std::string_view(m_names.data() + n.nameOffset, n.nameLength);
+    const uint32_t begin = m_nodes[node].nameOffset;
+    const size_t end = node + 1 < m_nodes.size() ? m_nodes[node + 1].nameOffset : m_names.size();
+    return std::string_view(m_names.data() + begin, end - begin);
 }
 
-std::span<const NodeId> TreeIndex::children(NodeId node) const
+TreeIndex::NodeRange TreeIndex::children(NodeId node) const
 {
-    const Node& n = m_nodes[node];
-    return std::span<const NodeId>(m_children).subspan(n.firstChild, n.childCount);
+    const NodeId first = m_nodes[node].firstChild;
+    const NodeId end = node + 1 < m_nodes.size() ? m_nodes[node + 1].firstChild : NodeId(m_nodes.size());
+    return NodeRange(first, end);
 }
 
 std::string TreeIndex::path(NodeId node) const
@@ -115,6 +120,21 @@ std::vector<std::pair<std::string, std::string>> TreeIndex::xattrs(const Record&
     return out;
 }
 
+std::optional<wcow::PaxTime> TreeIndex::created(const Record& record) const
+{
+    return record.has(Record::HasCreated) ? std::optional(time(record.createdTime)) : std::nullopt;
+}
+
+std::optional<wcow::PaxTime> TreeIndex::accessed(const Record& record) const
+{
+    return record.has(Record::HasAccessed) ? std::optional(time(record.accessedTime)) : std::nullopt;
+}
+
+std::optional<wcow::PaxTime> TreeIndex::changed(const Record& record) const
+{
+    return record.has(Record::HasChanged) ? std::optional(time(record.changedTime)) : std::nullopt;
+}
+
 wcow::WindowsEntry TreeIndex::entry(const Record& record) const
 {
     wcow::WindowsEntry e;
@@ -125,13 +145,10 @@ wcow::WindowsEntry TreeIndex::entry(const Record& record) const
     if (record.has(Record::HasAttributes))
         e.attributes = record.attributes;
     e.sddl = std::string(sddl(record));
-    if (record.has(Record::HasCreated))
-        e.created = record.created;
-    e.modified = record.modified;
-    if (record.has(Record::HasAccessed))
-        e.accessed = record.accessed;
-    if (record.has(Record::HasChanged))
-        e.changed = record.changed;
+    e.created = created(record);
+    e.modified = modified(record);
+    e.accessed = accessed(record);
+    e.changed = changed(record);
     e.linkTarget = std::string(linkTarget(record));
     e.xattrs = xattrs(record);
     if (record.type == wcow::EntryType::Stream) {
@@ -145,8 +162,8 @@ wcow::WindowsEntry TreeIndex::entry(const Record& record) const
 
 size_t TreeIndex::memoryBytes() const
 {
-    size_t bytes = m_nodes.memoryBytes() + m_children.capacity() * sizeof(NodeId) + m_records.memoryBytes()
-        + m_names.memoryBytes() + m_blobs.capacity();
+    size_t bytes = m_nodes.memoryBytes() + m_records.memoryBytes() + m_names.memoryBytes() + m_blobs.capacity()
+        + m_wideTimes.capacity() * sizeof(wcow::PaxTime) + m_shadowed.capacity() * sizeof(Record);
     for (const auto& s : m_sddls)
         bytes += s.capacity() + sizeof(s);
     return bytes;

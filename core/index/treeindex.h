@@ -11,6 +11,7 @@
 #include <cstring>
 #include <new>
 #include <optional>
+#include <ranges>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,22 +27,60 @@ inline constexpr NodeId InvalidNode = UINT32_MAX;
 // The compact, immutable tree of one layer (or of a merged chain). Built once by TreeIndexBuilder, then shared
 // read-only by the CLI, the diff engine and the UI models, which address nodes by NodeId (a model's internal id).
 //
-// Memory: one Node (24 bytes) and one child slot (4 bytes) per path component plus one Record (144 bytes) per tar
-// entry; names, link targets and extended attributes live in byte arenas and security descriptors are interned,
-// since a layer typically uses a handful of distinct descriptors for 100k files. Nodes, records and names are
-// the very buffers TreeIndexBuilder filled (see Array), so finishing an index copies none of them.
+// Memory, per tar entry: one 104-byte Record, one 16-byte Node per path component and the component's bytes;
+// link targets and extended attributes live in a byte arena and security descriptors are interned, since a layer
+// typically uses a handful of distinct descriptors for 100k files. About 140 bytes per entry for a Windows layer
+// (tests/bench/million.sh measures it). Nodes are numbered breadth first with children sorted, so a node's
+// children are consecutive ids and a node's name ends where the next node's begins: neither a child list nor a
+// name length is stored. Nodes, records and names are the very buffers TreeIndexBuilder filled (see Array), so
+// finishing an index copies none of the records.
 class TreeIndex
 {
 public:
+    // A PAX time in 8 bytes instead of 16 (wcow-layer-format §1.5): seconds since 1601-01-01 (FILETIME's epoch) in
+    // the upper 34 bits and nanoseconds in the lower 30, which covers 1601 to 2145 at full precision. Any other
+    // time (the ustar maximum is in 2242; PAX allows any int64) is kept exactly in the index's side table, marked
+    // by a nanosecond field above 999,999,999; read times through TreeIndex::modified() and friends.
+    struct PackedTime
+    {
+        static constexpr int64_t Origin = -11644473600; // 1601-01-01T00:00:00Z in Unix seconds
+        static constexpr unsigned NanosecondBits = 30;
+        static constexpr uint64_t NanosecondMask = (uint64_t(1) << NanosecondBits) - 1;
+        static constexpr uint64_t WideMark = NanosecondMask; // nanoseconds field of a side-table entry
+
+        uint64_t bits = uint64_t(-Origin) << NanosecondBits; // the Unix epoch, PaxTime's default
+
+        // Packs `time` when it is in range.
+        static std::optional<PackedTime> pack(const wcow::PaxTime& time)
+        {
+            if (time.nanoseconds >= 1000000000u || time.seconds < Origin)
+                return std::nullopt;
+            // In unsigned arithmetic: seconds - Origin overflows int64 near INT64_MAX.
+            const uint64_t sinceOrigin = uint64_t(time.seconds) - uint64_t(Origin);
+            if (sinceOrigin >= (uint64_t(1) << (64 - NanosecondBits)))
+                return std::nullopt;
+            return PackedTime {(sinceOrigin << NanosecondBits) | time.nanoseconds};
+        }
+        static PackedTime wide(uint32_t slot) { return PackedTime {(uint64_t(slot) << NanosecondBits) | WideMark}; }
+        bool isWide() const { return (bits & NanosecondMask) == WideMark; }
+        uint32_t wideSlot() const { return uint32_t(bits >> NanosecondBits); }
+        wcow::PaxTime unpack() const
+        {
+            return wcow::PaxTime {int64_t(bits >> NanosecondBits) + Origin, uint32_t(bits & NanosecondMask)};
+        }
+        bool operator==(const PackedTime&) const = default;
+    };
+
     struct Record
     {
         uint64_t size = 0;
-        uint64_t tarIndex = 0;
-        wcow::PaxTime modified;
-        wcow::PaxTime created;
-        wcow::PaxTime accessed;
-        wcow::PaxTime changed;
+        // Read these through TreeIndex::modified(), created(), accessed() and changed().
+        PackedTime modifiedTime;
+        PackedTime createdTime;
+        PackedTime accessedTime;
+        PackedTime changedTime;
         Sha256Digest sha256 {};
+        uint32_t tarIndex = 0; // position in the layer tar (TreeIndexBuilder refuses more than 2^32 entries)
         uint32_t node = InvalidNode;
         uint32_t attributes = 0;
         uint32_t mode = 0;
@@ -59,12 +98,13 @@ public:
     struct Node
     {
         uint32_t parent = InvalidNode;
-        uint32_t nameOffset = 0;
-        uint32_t nameLength = 0;
-        uint32_t firstChild = 0; // index into m_children
-        uint32_t childCount = 0;
+        uint32_t nameOffset = 0; // the name ends at the next node's nameOffset (or the end of the names)
+        uint32_t firstChild = 1; // children are firstChild up to the next node's firstChild (or nodeCount())
         uint32_t record = UINT32_MAX; // UINT32_MAX for directories that only exist as parents of other entries
     };
+
+    // A node's children: consecutive ids, sorted by name.
+    using NodeRange = std::ranges::iota_view<NodeId, NodeId>;
 
     TreeIndex() { m_nodes.push_back(Node {}); }
 
@@ -76,7 +116,7 @@ public:
     std::string_view name(NodeId node) const;
     NodeId parent(NodeId node) const { return m_nodes[node].parent; }
     // Children sorted by name (byte order of the folded name for Windows trees, plain byte order otherwise).
-    std::span<const NodeId> children(NodeId node) const;
+    NodeRange children(NodeId node) const;
     std::string path(NodeId node) const;
     // Looks a path up ("Files/Windows", case-insensitively for Windows trees); InvalidNode when absent.
     NodeId find(std::string_view path) const;
@@ -85,10 +125,19 @@ public:
     const Record* record(NodeId node) const;
     // Records in the order the tar held them.
     std::span<const Record> records() const { return {m_records.data(), m_records.size()}; }
+    // Single-layer trees (built with keepCaseVariants): records of entries that a later entry with the same name
+    // replaced, in tar order. Not part of records() or of any node; listings show them so that every tar header
+    // appears (Record::node is the node the later entry holds).
+    std::span<const Record> shadowedRecords() const { return {m_shadowed.data(), m_shadowed.size()}; }
 
     std::string_view sddl(const Record& record) const { return m_sddls[record.sddl]; }
     std::string_view linkTarget(const Record& record) const;
     std::vector<std::pair<std::string, std::string>> xattrs(const Record& record) const;
+    wcow::PaxTime modified(const Record& record) const { return time(record.modifiedTime); }
+    std::optional<wcow::PaxTime> created(const Record& record) const;
+    std::optional<wcow::PaxTime> accessed(const Record& record) const;
+    std::optional<wcow::PaxTime> changed(const Record& record) const;
+    wcow::PaxTime time(PackedTime time) const { return time.isWide() ? m_wideTimes[time.wideSlot()] : time.unpack(); }
 
     // Expands a record into the full entry (for reports and the details pane).
     wcow::WindowsEntry entry(const Record& record) const;
@@ -99,7 +148,7 @@ private:
     friend class TreeIndexBuilder;
 
     // A growable array of trivially copyable elements on malloc/realloc. A std::vector grows by allocating a new
-    // buffer and copying, so growing (or handing over) 144-byte records briefly needs twice their size; realloc
+    // buffer and copying, so growing (or handing over) 104-byte records briefly needs twice their size; realloc
     // moves large blocks with mremap on Linux (no copy, and the unused tail is address space only). It grows by
     // 1/8 so that spare capacity stays small where realloc does copy. TreeIndexBuilder fills these and finish()
     // moves them into the index, converting nodes in place.
@@ -216,10 +265,11 @@ private:
         size_t m_capacity = 0;
     };
 
-    Array<Node> m_nodes; // node 0 is the root
-    std::vector<NodeId> m_children;
+    Array<Node> m_nodes; // node 0 is the root; breadth first, children sorted
     Array<Record> m_records;
-    Array<char> m_names;
+    std::vector<Record> m_shadowed; // few: duplicates are rare
+    Array<char> m_names; // in node order
+    std::vector<wcow::PaxTime> m_wideTimes; // times PackedTime cannot hold
     std::string m_blobs; // link targets and serialised xattrs
     std::vector<std::string> m_sddls {std::string()};
     bool m_caseInsensitive = false;

@@ -22,8 +22,8 @@ struct BuildNode
     NodeId parent = InvalidNode;
     uint32_t name = 0; // offset in the name arena
     uint32_t bits = 0; // name length (low 22 bits), hash tag (5 bits), entry type (3 bits), Dead, Indexed
-    NodeId firstChild = InvalidNode; // during finish(): first index into TreeIndex::m_children
-    NodeId nextSibling = InvalidNode; // during finish(): the child count
+    NodeId firstChild = InvalidNode; // children form a list: first child, then each child's next sibling
+    NodeId nextSibling = InvalidNode;
     uint32_t record = UINT32_MAX; // sequence number of the node's current record
 
     // Paths are at most 32 KiB (TarReader::MaxPathLength); 4 MiB leaves room for any other source.
@@ -61,46 +61,21 @@ char asciiUpper(uint8_t c)
     return char(c >= 'a' && c <= 'z' ? c - 32 : c);
 }
 
-// Hash of the name as foldCase() spells it, without allocating for ASCII names (all but a few in a Windows
-// layer); anything else goes through foldCase() itself, so that equal folded names always hash equally.
+// Hash of the name as foldCase() spells it for Windows trees (without allocating for ASCII names), of its bytes
+// otherwise.
 uint64_t nameHash(std::string_view name, bool caseInsensitive)
 {
+    if (caseInsensitive)
+        return wcow::foldedHash(name);
     uint64_t h = FnvOffset;
-    if (!caseInsensitive) {
-        for (char c : name)
-            h = (h ^ uint8_t(c)) * FnvPrime;
-        return h;
-    }
-    for (char c : name) {
-        if (uint8_t(c) >= 0x80)
-            return nameHash(wcow::foldCase(name), false);
-        h = (h ^ uint8_t(asciiUpper(uint8_t(c)))) * FnvPrime;
-    }
+    for (char c : name)
+        h = (h ^ uint8_t(c)) * FnvPrime;
     return h;
 }
 
 uint64_t childHash(NodeId parent, std::string_view name, bool caseInsensitive)
 {
     return mix(nameHash(name, caseInsensitive) ^ (uint64_t(parent) * 0x9e3779b97f4a7c15ull));
-}
-
-// foldCase(a) == foldCase(b), folding in place while both are ASCII.
-bool foldedEqual(std::string_view a, std::string_view b)
-{
-    const size_t n = std::min(a.size(), b.size());
-    for (size_t i = 0; i < n; ++i) {
-        const auto x = uint8_t(a[i]), y = uint8_t(b[i]);
-        if ((x | y) >= 0x80)
-            return wcow::foldCase(a.substr(i)) == wcow::foldCase(b.substr(i)); // the ASCII prefix folds alike
-        if (asciiUpper(x) != asciiUpper(y))
-            return false;
-    }
-    if (a.size() == b.size())
-        return true;
-    const std::string_view rest = a.size() > b.size() ? a.substr(n) : b.substr(n);
-    if (std::all_of(rest.begin(), rest.end(), [](char c) { return uint8_t(c) < 0x80; }))
-        return false;
-    return wcow::foldCase(a.substr(n)) == wcow::foldCase(b.substr(n));
 }
 
 struct Arena
@@ -124,9 +99,9 @@ struct StringHash
 };
 
 // A record packed for the builder: fields at their default value (no creation time, no hash, ...) are left out,
-// as is a Record's padding, so a scanned entry takes 50-90 bytes instead of 144 until finish(). The field mask
-// sits at a fixed offset, so the packed length can be read from the front of a record, and the last byte repeats
-// it, so finish() can also walk the stream backwards.
+// so a scanned entry takes 50-100 bytes instead of 104 until finish(). The field mask sits at a fixed offset, so
+// the packed length can be read from the front of a record, and the last byte repeats it, so finish() can also
+// walk the stream backwards.
 enum PackedField : uint8_t {
     PackedCreated = 1,
     PackedAccessed = 2,
@@ -137,14 +112,15 @@ enum PackedField : uint8_t {
     PackedLinkTarget = 64,
     PackedXattrs = 128,
 };
-constexpr size_t PackedMaskOffset = 4 + 8 + 8 + 12 + 4 + 2 + 1 + 1;
-constexpr size_t MaxPackedRecord = PackedMaskOffset + 1 + 3 * 12 + 32 + 4 * 4 + 1;
-static_assert(MaxPackedRecord <= sizeof(TreeIndex::Record)); // finish() relies on this to unpack in place
+using PackedTime = TreeIndex::PackedTime;
+constexpr size_t PackedMaskOffset = 4 + 8 + 4 + 8 + 4 + 2 + 1 + 1;
+constexpr size_t MaxPackedRecord = PackedMaskOffset + 1 + 3 * 8 + 32 + 4 * 4 + 1;
+static_assert(MaxPackedRecord <= 255); // the trailing length byte
 
 size_t packedLength(const char* record)
 {
     const auto mask = uint8_t(record[PackedMaskOffset]);
-    return PackedMaskOffset + 1 + 12 * std::popcount(unsigned(mask & 7)) + ((mask & PackedHash) ? 32 : 0)
+    return PackedMaskOffset + 1 + 8 * std::popcount(unsigned(mask & 7)) + ((mask & PackedHash) ? 32 : 0)
         + 4 * std::popcount(unsigned(mask & 0xF0)) + 1;
 }
 
@@ -160,25 +136,13 @@ template<typename T> void get(const char*& in, T& value)
     in += sizeof value;
 }
 
-void putTime(char*& out, const wcow::PaxTime& t)
-{
-    put(out, t.seconds);
-    put(out, t.nanoseconds);
-}
-
-void getTime(const char*& in, wcow::PaxTime& t)
-{
-    get(in, t.seconds);
-    get(in, t.nanoseconds);
-}
-
 size_t packRecord(const TreeIndex::Record& r, char* buffer)
 {
-    const wcow::PaxTime none {};
+    const PackedTime none {};
     uint8_t mask = 0;
-    mask |= r.created != none ? PackedCreated : 0;
-    mask |= r.accessed != none ? PackedAccessed : 0;
-    mask |= r.changed != none ? PackedChanged : 0;
+    mask |= r.createdTime != none ? PackedCreated : 0;
+    mask |= r.accessedTime != none ? PackedAccessed : 0;
+    mask |= r.changedTime != none ? PackedChanged : 0;
     mask |= r.sha256 != Sha256Digest {} ? PackedHash : 0;
     mask |= r.attributes != 0 ? PackedAttributes : 0;
     mask |= r.sddl != 0 ? PackedSddl : 0;
@@ -188,18 +152,18 @@ size_t packRecord(const TreeIndex::Record& r, char* buffer)
     put(out, r.node);
     put(out, r.size);
     put(out, r.tarIndex);
-    putTime(out, r.modified);
+    put(out, r.modifiedTime.bits);
     put(out, r.mode);
     put(out, r.layer);
     put(out, r.type);
     put(out, r.flags);
     put(out, mask);
     if (mask & PackedCreated)
-        putTime(out, r.created);
+        put(out, r.createdTime.bits);
     if (mask & PackedAccessed)
-        putTime(out, r.accessed);
+        put(out, r.accessedTime.bits);
     if (mask & PackedChanged)
-        putTime(out, r.changed);
+        put(out, r.changedTime.bits);
     if (mask & PackedHash)
         put(out, r.sha256);
     if (mask & PackedAttributes)
@@ -222,18 +186,18 @@ TreeIndex::Record unpackRecord(const char* in)
     get(in, r.node);
     get(in, r.size);
     get(in, r.tarIndex);
-    getTime(in, r.modified);
+    get(in, r.modifiedTime.bits);
     get(in, r.mode);
     get(in, r.layer);
     get(in, r.type);
     get(in, r.flags);
     get(in, mask);
     if (mask & PackedCreated)
-        getTime(in, r.created);
+        get(in, r.createdTime.bits);
     if (mask & PackedAccessed)
-        getTime(in, r.accessed);
+        get(in, r.accessedTime.bits);
     if (mask & PackedChanged)
-        getTime(in, r.changed);
+        get(in, r.changedTime.bits);
     if (mask & PackedHash)
         get(in, r.sha256);
     if (mask & PackedAttributes)
@@ -255,7 +219,7 @@ struct TreeIndexBuilder::Impl
     bool keepCaseVariants = false;
     // The index's own buffer types: finish() compacts them in place and moves them over instead of copying.
     TreeIndex::Array<BuildNode> nodes;
-    // Records packed as they arrive (see packRecord): 50-90 bytes instead of 144 while the tar is being read;
+    // Records packed as they arrive (see packRecord): 50-100 bytes instead of 104 while the tar is being read;
     // finish() unpacks them in place into the index's record array.
     TreeIndex::Array<char> records;
     uint32_t recordCount = 0;
@@ -270,6 +234,7 @@ struct TreeIndexBuilder::Impl
     std::vector<std::string> sddls {std::string()};
     uint32_t lastSddl = 0;
     Arena blobs;
+    std::vector<wcow::PaxTime> wideTimes; // times PackedTime cannot hold (TreeIndex::m_wideTimes)
     size_t liveNodes = 1;
     size_t deadNodes = 0;
     size_t peak = 0;
@@ -282,7 +247,8 @@ struct TreeIndexBuilder::Impl
     size_t memoryBytes() const
     {
         size_t bytes = nodes.memoryBytes() + records.memoryBytes() + names.memoryBytes()
-            + table.capacity() * sizeof(NodeId) + blobs.bytes.capacity() + stack.capacity() * sizeof(NodeId);
+            + table.capacity() * sizeof(NodeId) + blobs.bytes.capacity() + stack.capacity() * sizeof(NodeId)
+            + wideTimes.capacity() * sizeof(wcow::PaxTime);
         for (const auto& s : sddls)
             bytes += sizeof(s) + s.capacity() * 2; // the table's key is a second copy
         bytes += sddlIds.bucket_count() * sizeof(void*) + sddlIds.size() * (sizeof(std::string) + 2 * sizeof(void*));
@@ -305,7 +271,7 @@ struct TreeIndexBuilder::Impl
             if (n.parent != parent || n.tag() != tag)
                 continue;
             const std::string_view stored = name(n);
-            if (caseInsensitive ? foldedEqual(stored, part) : stored == part)
+            if (caseInsensitive ? wcow::equalsIgnoringCase(stored, part) : stored == part)
                 return id;
         }
     }
@@ -430,6 +396,16 @@ struct TreeIndexBuilder::Impl
         return node;
     }
 
+    PackedTime packTime(const wcow::PaxTime& time)
+    {
+        if (const auto packed = PackedTime::pack(time))
+            return *packed;
+        if (wideTimes.size() >= UINT32_MAX)
+            throw Error("tree index: too many times outside 1601-2145");
+        wideTimes.push_back(time);
+        return PackedTime::wide(uint32_t(wideTimes.size() - 1));
+    }
+
     uint32_t internSddl(std::string_view sddl)
     {
         if (sddl.empty())
@@ -499,18 +475,20 @@ NodeId TreeIndexBuilder::add(const wcow::WindowsEntry& entry, const std::optiona
     using Record = TreeIndex::Record;
     Record r;
     r.size = entry.size;
-    r.tarIndex = entry.tarIndex;
-    r.modified = entry.modified;
+    if (entry.tarIndex > UINT32_MAX)
+        throw Error("tree index: more than 2^32 tar entries");
+    r.tarIndex = uint32_t(entry.tarIndex);
+    r.modifiedTime = m_impl->packTime(entry.modified);
     if (entry.created) {
-        r.created = *entry.created;
+        r.createdTime = m_impl->packTime(*entry.created);
         r.flags |= Record::HasCreated;
     }
     if (entry.accessed) {
-        r.accessed = *entry.accessed;
+        r.accessedTime = m_impl->packTime(*entry.accessed);
         r.flags |= Record::HasAccessed;
     }
     if (entry.changed) {
-        r.changed = *entry.changed;
+        r.changedTime = m_impl->packTime(*entry.changed);
         r.flags |= Record::HasChanged;
     }
     if (entry.attributes) {
@@ -549,6 +527,10 @@ NodeId TreeIndexBuilder::add(const wcow::WindowsEntry& entry, const std::optiona
 NodeId TreeIndexBuilder::addFrom(const TreeIndex& source, const TreeIndex::Record& record, std::string_view path)
 {
     TreeIndex::Record r = record;
+    // Times outside PackedTime's range live in the source's side table: carry them over into ours.
+    for (PackedTime* t : {&r.modifiedTime, &r.createdTime, &r.accessedTime, &r.changedTime})
+        if (t->isWide())
+            *t = m_impl->packTime(source.time(*t));
     r.sddl = m_impl->internSddl(source.sddl(record));
     r.linkTarget = record.linkTarget == UINT32_MAX ? UINT32_MAX : m_impl->blobs.put(source.linkTarget(record));
     if (record.xattrs != UINT32_MAX) {
@@ -619,12 +601,15 @@ size_t TreeIndexBuilder::peakMemoryBytes() const
     return std::max(m_impl->peak, m_impl->memoryBytes());
 }
 
-// Hands the builder's buffers over to the index: removed nodes and replaced records are squeezed out in place,
-// nodes are rewritten in place as TreeIndex nodes, and only the sorted child lists are new. The peak stays near
-// the size of the finished index. Node ids keep their creation order (parents before children), minus removed
-// nodes.
+// Hands the builder's state over to the index. Records: replaced and removed ones are squeezed out of the packed
+// stream in place, then the stream is unpacked in place (backwards) into the index's record array. Nodes: numbered
+// afresh breadth first, children sorted, which drops removed nodes and lays names out in node order; the new
+// nodes (16 bytes) and names are written while the build nodes (24 bytes) still exist, the one moment two copies
+// of the node table are alive. Parents keep smaller ids than their children.
 TreeIndex TreeIndexBuilder::finish()
 {
+    using Node = TreeIndex::Node;
+    using Record = TreeIndex::Record;
     Impl& b = *m_impl;
     TreeIndex index;
     index.m_caseInsensitive = b.caseInsensitive;
@@ -634,31 +619,45 @@ TreeIndex TreeIndexBuilder::finish()
     std::vector<NodeId>().swap(b.stack);
     b.sddlIds = {};
 
-    // Removed nodes leave gaps: map old ids to dense ones (identity when nothing was removed, as in a scan), and
-    // drop their names (names are in node order, so each moves down).
-    std::vector<NodeId> dense;
-    if (b.deadNodes > 0) {
-        dense.resize(total, InvalidNode);
-        NodeId next = 0;
-        uint32_t written = 0;
-        for (size_t id = 0; id < total; ++id) {
-            BuildNode& n = b.nodes[id];
-            if (n.dead())
-                continue;
-            dense[id] = next++;
-            std::memmove(b.names.data() + written, b.names.data() + n.name, n.length());
-            n.name = written;
-            written += n.length();
+    // Records, forwards: a record is current when its node is alive and still holds its sequence number; current
+    // records move down and the node learns the record's final number.
+    char* stream = b.records.data();
+    size_t read = 0;
+    size_t written = 0;
+    uint32_t kept = 0;
+    // Unpacking backwards in place needs record k's packed bytes to start at or before slot k; packed records are
+    // nearly always shorter than a Record, but a crafted entry with every field set is not.
+    bool inPlace = true;
+    for (uint32_t seq = 0; seq < b.recordCount; ++seq) {
+        const size_t length = packedLength(stream + read);
+        NodeId node = InvalidNode;
+        std::memcpy(&node, stream + read, sizeof node);
+        BuildNode& n = b.nodes[node];
+        if (!n.dead() && n.record == seq) {
+            inPlace = inPlace && written <= size_t(kept) * sizeof(Record);
+            n.record = kept++;
+            std::memmove(stream + written, stream + read, length);
+            written += length;
+        } else if (!n.dead() && b.keepCaseVariants) {
+            // A single layer's entry that a later one with the same name replaced: kept aside for listings (its
+            // node is renumbered below).
+            index.m_shadowed.push_back(unpackRecord(stream + read));
         }
-        b.names.truncate(written);
+        read += length;
     }
-    b.names.shrinkToFit();
-    const auto map = [&](NodeId id) { return dense.empty() || id == InvalidNode ? id : dense[id]; };
+    b.records.truncate(written);
 
-    // Child lists, sorted by (folded) name; equal folded names (case variants) keep their creation order. Node
-    // ids grow from parent to child, so by the time a node is reached its own sibling link has been read and
-    // can hold its child count.
-    index.m_children.reserve(b.liveNodes - 1);
+    // Nodes, breadth first. `order` is the queue (new id -> build id), `renumbered` the reverse map for records.
+    std::vector<NodeId> order;
+    order.reserve(b.liveNodes);
+    std::vector<NodeId> renumbered(total, InvalidNode);
+    TreeIndex::Array<Node> nodes;
+    nodes.reserve(b.liveNodes);
+    TreeIndex::Array<char> names;
+    names.reserve(b.names.size());
+    order.push_back(0);
+    renumbered[0] = 0;
+    nodes.push_back(Node {InvalidNode, 0, 1, b.nodes[0].record});
     struct Key
     {
         uint32_t offset;
@@ -667,11 +666,9 @@ TreeIndex TreeIndexBuilder::finish()
     };
     std::vector<Key> keys;
     std::string folded;
-    const std::string_view names(b.names.data(), b.names.size());
-    for (size_t id = 0; id < total; ++id) {
-        BuildNode& n = b.nodes[id];
-        if (n.dead())
-            continue;
+    const std::string_view builtNames(b.names.data(), b.names.size());
+    for (size_t k = 0; k < order.size(); ++k) {
+        const BuildNode& n = b.nodes[order[k]];
         keys.clear();
         folded.clear();
         for (NodeId c = n.firstChild; c != InvalidNode; c = b.nodes[c].nextSibling) {
@@ -682,7 +679,7 @@ TreeIndex TreeIndexBuilder::finish()
                 keys.push_back({child.name, child.length(), c});
                 continue;
             }
-            const std::string_view name = names.substr(child.name, child.length());
+            const std::string_view name = builtNames.substr(child.name, child.length());
             const auto offset = uint32_t(folded.size());
             if (std::all_of(name.begin(), name.end(), [](char ch) { return uint8_t(ch) < 0x80; }))
                 for (char ch : name)
@@ -691,79 +688,66 @@ TreeIndex TreeIndexBuilder::finish()
                 folded += wcow::foldCase(name);
             keys.push_back({offset, uint32_t(folded.size() - offset), c});
         }
-        const std::string_view base = b.caseInsensitive ? std::string_view(folded) : names;
-        const auto view = [&](const Key& k) { return base.substr(k.offset, k.length); };
+        // Sorted by (folded) name; equal folded names (case variants) keep their creation order.
+        const std::string_view base = b.caseInsensitive ? std::string_view(folded) : builtNames;
+        const auto view = [&](const Key& key) { return base.substr(key.offset, key.length); };
         if (keys.size() > 1)
             std::sort(keys.begin(), keys.end(), [&](const Key& x, const Key& y) {
                 const int cmp = view(x).compare(view(y));
                 return cmp < 0 || (cmp == 0 && x.id < y.id);
             });
-        n.firstChild = uint32_t(index.m_children.size());
-        n.nextSibling = uint32_t(keys.size());
-        for (const Key& k : keys)
-            index.m_children.push_back(map(k.id));
+        nodes[k].firstChild = uint32_t(order.size());
+        for (const Key& key : keys) {
+            const BuildNode& child = b.nodes[key.id];
+            renumbered[key.id] = NodeId(order.size());
+            order.push_back(key.id);
+            nodes.push_back(Node {NodeId(k), uint32_t(names.size()), 0, child.record});
+            names.append(builtNames.data() + child.name, child.length());
+        }
     }
-    b.notePeak(index.m_children.capacity() * sizeof(NodeId) + keys.capacity() * sizeof(Key) + folded.capacity()
-               + dense.capacity() * sizeof(NodeId));
+    b.notePeak(nodes.memoryBytes() + names.memoryBytes() + order.capacity() * sizeof(NodeId)
+               + renumbered.capacity() * sizeof(NodeId) + keys.capacity() * sizeof(Key) + folded.capacity());
     std::vector<Key>().swap(keys);
     std::string().swap(folded);
+    std::vector<NodeId>().swap(order);
+    b.nodes = {};
+    b.names = {};
+    names.shrinkToFit();
+    index.m_nodes = std::move(nodes);
+    index.m_names = std::move(names);
 
-    // Nodes, rewritten in place: slot map(id) <= id, and node id is read before anything is written there.
-    static_assert(sizeof(BuildNode) == sizeof(TreeIndex::Node) && alignof(BuildNode) == alignof(TreeIndex::Node));
-    for (size_t id = 0; id < total; ++id) {
-        const BuildNode n = b.nodes[id];
-        if (n.dead())
-            continue;
-        TreeIndex::Node out;
-        out.parent = map(n.parent);
-        out.nameOffset = n.name;
-        out.nameLength = n.length();
-        out.firstChild = n.firstChild;
-        out.childCount = n.nextSibling;
-        out.record = n.record; // the record's sequence number until the records are unpacked below
-        std::memcpy(static_cast<void*>(&b.nodes[map(NodeId(id))]), &out, sizeof out);
-    }
-    b.nodes.truncate(b.liveNodes);
-    b.nodes.shrinkToFit();
-    index.m_nodes = std::move(b.nodes).reinterpretAs<TreeIndex::Node>(b.liveNodes);
-
-    // Records, in two passes over the packed stream. Forwards: drop replaced and removed records (a record is
-    // current when its node is alive and still holds its sequence number), moving the rest down. Backwards: unpack
-    // record k into slot k. A packed record is shorter than a Record, so record k's packed bytes start before
-    // slot k and unpacking never overwrites a record not yet read.
-    char* stream = b.records.data();
-    size_t read = 0;
-    size_t written = 0;
-    uint32_t kept = 0;
-    for (uint32_t seq = 0; seq < b.recordCount; ++seq) {
-        const size_t length = packedLength(stream + read);
-        NodeId node = InvalidNode;
-        std::memcpy(&node, stream + read, sizeof node);
-        node = map(node);
-        if (node != InvalidNode && index.m_nodes[node].record == seq) {
-            index.m_nodes[node].record = kept++;
-            std::memcpy(stream + read, &node, sizeof node);
-            std::memmove(stream + written, stream + read, length);
-            written += length;
+    // Records, backwards: unpack record k into slot k, with its node's new id.
+    TreeIndex::Array<Record> records;
+    if (inPlace) {
+        b.records.reserve(size_t(kept) * sizeof(Record));
+        stream = b.records.data();
+        for (size_t k = kept, end = written; k-- > 0;) {
+            end -= uint8_t(stream[end - 1]);
+            Record r = unpackRecord(stream + end);
+            r.node = renumbered[r.node];
+            std::memcpy(stream + k * sizeof r, &r, sizeof r);
         }
-        read += length;
+        records = std::move(b.records).reinterpretAs<Record>(kept);
+    } else {
+        records.reserve(kept);
+        for (size_t at = 0; at < written; at += packedLength(b.records.data() + at)) {
+            Record r = unpackRecord(b.records.data() + at);
+            r.node = renumbered[r.node];
+            records.push_back(r);
+        }
+        b.records = {};
     }
-    std::vector<NodeId>().swap(dense);
-    b.records.truncate(written);
-    b.records.reserve(size_t(kept) * sizeof(TreeIndex::Record));
-    stream = b.records.data();
-    for (size_t k = kept, end = written; k-- > 0;) {
-        end -= uint8_t(stream[end - 1]);
-        const TreeIndex::Record r = unpackRecord(stream + end);
-        std::memcpy(stream + k * sizeof r, &r, sizeof r);
-    }
-    index.m_records = std::move(b.records).reinterpretAs<TreeIndex::Record>(kept);
+    for (Record& shadowed : index.m_shadowed)
+        shadowed.node = renumbered[shadowed.node];
+    b.notePeak(index.memoryBytes() + records.memoryBytes() + renumbered.capacity() * sizeof(NodeId));
+    std::vector<NodeId>().swap(renumbered);
+    index.m_records = std::move(records);
     index.m_records.shrinkToFit();
-    index.m_names = std::move(b.names);
     index.m_sddls = std::move(b.sddls);
     index.m_blobs = std::move(b.blobs.bytes);
     if (index.m_blobs.capacity() > index.m_blobs.size() + index.m_blobs.size() / 4 + 4096)
         index.m_blobs.shrink_to_fit();
+    index.m_wideTimes = std::move(b.wideTimes);
     b.notePeak(index.memoryBytes());
 
     const size_t peak = b.peak;

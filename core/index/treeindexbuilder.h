@@ -13,15 +13,17 @@ namespace layerscope::index {
 // the first spelling seen is kept for display. Also used to build merged views, which need remove() for
 // whiteouts and replaced paths.
 //
-// Memory: the builder holds little beyond what the finished index will (the records themselves, one 24-byte node
-// per path component, names in one arena, a hash table of 4-byte slots), in the index's own buffers, which
-// finish() compacts in place and hands over, so building a layer peaks only a little above the index it makes.
+// Memory: the builder holds little beyond what the finished index will (the records packed, one 24-byte node per
+// path component, names in one arena, a hash table of 4-byte slots). finish() unpacks the records in place and
+// renumbers the nodes breadth first (the one moment old and new node tables coexist), so building a layer peaks
+// only a little above the index it makes.
 class TreeIndexBuilder
 {
 public:
     // keepCaseVariants: in a case-insensitive tree, an entry whose name differs from an earlier one only in case
-    // gets a node of its own instead of replacing it. A single layer's listing then shows both tar entries (the
-    // layout checker reports the clash); merged views leave it off, since there the later name wins.
+    // gets a node of its own instead of replacing it, and an entry replaced by a later one with the very same name
+    // is kept in TreeIndex::shadowedRecords(). A single layer's listing then shows every tar entry (the layout
+    // checker reports the clash); merged views leave it off, since there the later name wins.
     explicit TreeIndexBuilder(bool caseInsensitive, bool keepCaseVariants = false);
     ~TreeIndexBuilder();
 

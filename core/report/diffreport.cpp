@@ -241,6 +241,8 @@ std::string howCompared(const DiffResult& r)
             names += (names.empty() ? "" : ", ") + s + "/";
         out += "; only " + names + " compared (what the folder holds)";
     }
+    if (!r.subtree().empty())
+        out += "; only " + r.subtree() + " and what is below it compared";
     if (!r.orderCompared())
         out += "; entry order not compared (a side has no tar order)";
     return cleanText(out);

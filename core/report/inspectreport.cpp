@@ -2,14 +2,35 @@
 #include "report/inspectreport.h"
 
 #include "report/entryjson.h"
+#include "report/jsonstreamwriter.h"
 #include "wcow/fileattributes.h"
 #include "wcow/paxtime.h"
 
 #include <cstdio>
+#include <sstream>
 
 namespace layerscope::report {
 
 using nlohmann::json;
+
+namespace {
+
+// Every tar entry in tar order: the tree's records with the ones a later duplicate replaced merged in.
+template<typename Visit> void forEachHeader(const index::TreeIndex& tree, Visit visit)
+{
+    const auto records = tree.records();
+    const auto shadowed = tree.shadowedRecords();
+    size_t s = 0;
+    for (const auto& record : records) {
+        for (; s < shadowed.size() && shadowed[s].tarIndex < record.tarIndex; ++s)
+            visit(shadowed[s], true);
+        visit(record, false);
+    }
+    for (; s < shadowed.size(); ++s)
+        visit(shadowed[s], true);
+}
+
+} // namespace
 
 json inspectToJson(const index::LayerScan& scan, const InspectOptions& options)
 {
@@ -27,11 +48,57 @@ json inspectToJson(const index::LayerScan& scan, const InspectOptions& options)
     out["warnings"] = scan.warnings;
     if (options.entries) {
         json entries = json::array();
-        for (const auto& record : scan.index.records())
-            entries.push_back(entryToJson(scan.index, record));
+        forEachHeader(scan.index, [&](const index::TreeIndex::Record& record, bool shadowed) {
+            json entry = entryToJson(scan.index, record);
+            if (shadowed)
+                entry["shadowed"] = true;
+            entries.push_back(std::move(entry));
+        });
         out["entries"] = std::move(entries);
     }
     return out;
+}
+
+void writeInspectJson(const index::LayerScan& scan, const InspectOptions& options, std::ostream& stream)
+{
+    // Members in the order nlohmann prints inspectToJson's (sorted by name).
+    JsonStreamWriter out(stream);
+    out.beginObject();
+    out.key("compression");
+    out.value(io::compressionName(scan.compression));
+    out.key("counts");
+    out.value(countsToJson(scan.counts));
+    out.key("diffId");
+    out.value(scan.diffId);
+    out.key("digest");
+    out.value(scan.digest);
+    if (options.entries) {
+        out.key("entries");
+        out.beginArray();
+        forEachHeader(scan.index, [&](const index::TreeIndex::Record& record, bool shadowed) {
+            writeEntryJson(out, scan.index, record, std::nullopt, shadowed);
+        });
+        out.endArray();
+    }
+    out.key("layout");
+    out.value(wcow::layoutName(scan.layout));
+    out.key("path");
+    out.value(scan.source);
+    out.key("problems");
+    out.value(problemsToJson(scan.problems));
+    out.key("storedSize");
+    out.value(scan.storedSize);
+    out.key("totalBytes");
+    out.value(scan.totalBytes);
+    out.key("uncompressedSize");
+    out.value(scan.uncompressedSize);
+    out.key("warnings");
+    out.beginArray();
+    for (const std::string& warning : scan.warnings)
+        out.value(warning);
+    out.endArray();
+    out.endObject();
+    out.finish();
 }
 
 namespace {
@@ -61,7 +128,7 @@ char typeLetter(wcow::EntryType type)
 
 } // namespace
 
-std::string inspectToText(const index::LayerScan& scan, const InspectOptions& options)
+void writeInspectText(const index::LayerScan& scan, const InspectOptions& options, std::ostream& stream)
 {
     const auto& c = scan.counts;
     std::string out;
@@ -98,22 +165,36 @@ std::string inspectToText(const index::LayerScan& scan, const InspectOptions& op
                 + (p.path.empty() ? "" : p.path + ": ") + p.message + '\n';
     }
     if (options.entries) {
+        // One line at a time into a bounded buffer: the listing of a million entries is ~150 MB.
         out += "entries:\n";
         char buffer[64];
-        for (const auto& record : scan.index.records()) {
+        forEachHeader(scan.index, [&](const index::TreeIndex::Record& record, bool shadowed) {
             const std::string attributes = record.has(index::TreeIndex::Record::HasAttributes)
                 ? wcow::attributeLetters(record.attributes)
                 : std::string("-");
             std::snprintf(buffer, sizeof buffer, "  %c %-6s %12llu  ", typeLetter(record.type), attributes.c_str(),
                           static_cast<unsigned long long>(record.size));
-            out += buffer + wcow::formatRfc3339(record.modified) + "  " + scan.index.path(record.node);
+            out += buffer + wcow::formatRfc3339(scan.index.modified(record)) + "  " + scan.index.path(record.node);
             const std::string_view target = scan.index.linkTarget(record);
             if (!target.empty())
                 out += " -> " + std::string(target);
+            if (shadowed)
+                out += "  (replaced by a later entry with the same name)";
             out += '\n';
-        }
+            if (out.size() >= 64 * 1024) {
+                stream.write(out.data(), std::streamsize(out.size()));
+                out.clear();
+            }
+        });
     }
-    return out;
+    stream.write(out.data(), std::streamsize(out.size()));
+}
+
+std::string inspectToText(const index::LayerScan& scan, const InspectOptions& options)
+{
+    std::ostringstream out;
+    writeInspectText(scan, options, out);
+    return std::move(out).str();
 }
 
 } // namespace layerscope::report

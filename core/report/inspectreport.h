@@ -4,6 +4,7 @@
 #include "index/layerscan.h"
 
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <string>
 
 namespace layerscope::report {
@@ -16,7 +17,11 @@ struct InspectOptions
 // `inspect --json`: {path, compression, digest, diffId, layout, counts, totalBytes, problems, [entries]} plus
 // storedSize, uncompressedSize and warnings.
 nlohmann::json inspectToJson(const index::LayerScan& scan, const InspectOptions& options);
-// The readable form: a summary block, problems, and with entries a `tar tv`-like listing.
+// The same document, streamed: the same bytes as inspectToJson(...).dump(2) plus a newline, without building it
+// (a million entries as a DOM take ~1 GiB).
+void writeInspectJson(const index::LayerScan& scan, const InspectOptions& options, std::ostream& out);
+// The readable form: a summary block, problems, and with entries a `tar tv`-like listing, streamed.
+void writeInspectText(const index::LayerScan& scan, const InspectOptions& options, std::ostream& out);
 std::string inspectToText(const index::LayerScan& scan, const InspectOptions& options);
 
 } // namespace layerscope::report

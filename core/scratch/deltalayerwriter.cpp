@@ -164,8 +164,8 @@ void DeltaLayerWriter::write(io::ByteSink& sink, Progress& progress) const
         const wcow::WindowsEntry* win
             = b && b->windows && compatible(b->windows->type, record.type) ? &*b->windows : nullptr;
         // Times the user did not touch keep the chain's full-precision values; touched ones come from the disk.
-        const bool untouched = win && b->modified == record.modified;
-        const wcow::PaxTime modified = untouched ? win->modified : record.modified;
+        const bool untouched = win && b->modified == current.modified(record);
+        const wcow::PaxTime modified = untouched ? win->modified : current.modified(record);
         const wcow::PaxTime created = win ? win->created.value_or(win->modified) : modified;
         const wcow::PaxTime accessed = untouched ? win->accessed.value_or(modified) : modified;
         const wcow::PaxTime changed = untouched ? win->changed.value_or(modified) : modified;

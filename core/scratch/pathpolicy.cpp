@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "scratch/pathpolicy.h"
 
-#include "baselayer/ntfsnames.h"
+#include "wcow/ntfsnames.h"
 
 namespace layerscope::scratch {
 
@@ -31,7 +31,7 @@ std::optional<std::string> componentProblem(std::string_view component)
 {
     if (component.empty() || component == "." || component == "..")
         return std::string("'").append(component).append("' is not a name");
-    if (auto problem = baselayer::ntfsNameProblem(component))
+    if (auto problem = wcow::ntfsNameProblem(component))
         return std::string("'").append(component).append("' ").append(*problem);
     return std::nullopt;
 }

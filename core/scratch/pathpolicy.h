@@ -20,7 +20,7 @@ std::optional<std::string> rawNameProblem(std::string_view name);
 
 // Why one component of a path below Files/ cannot be created in a work folder: "." / ".." / empty, or a name
 // Windows cannot hold (reserved device names such as CON or NUL.txt, trailing dots or spaces, <>:"/\|?* and
-// control characters — baselayer::ntfsNameProblem). nullopt when it can.
+// control characters — wcow::ntfsNameProblem). nullopt when it can.
 std::optional<std::string> componentProblem(std::string_view component);
 
 // Checks every component of `relative` (a path below Files/, '/'-separated) with componentProblem(); returns the

@@ -161,9 +161,8 @@ PrepareResult PortableBackend::prepare(const PrepareRequest& request, Progress& 
             b.size = record.size;
             if (record.has(index::TreeIndex::Record::HasHash))
                 b.sha256 = record.sha256;
-            b.modified = record.modified;
-            if (record.has(index::TreeIndex::Record::HasChanged))
-                b.changed = record.changed;
+            b.modified = scan.modified(record);
+            b.changed = scan.changed(record);
             b.linkTarget = std::string(scan.linkTarget(record));
             if (const Materializer::Origin* o = materializer.origin(b.path); o && o->listed) {
                 b.windows = o->entry;

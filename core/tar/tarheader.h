@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,12 +32,25 @@ inline constexpr char PaxExtended = 'x';
 inline constexpr char PaxGlobal = 'g';
 inline constexpr char GnuLongName = 'L';
 inline constexpr char GnuLongLink = 'K';
+inline constexpr char GnuSparse = 'S'; // old GNU sparse file
 } // namespace typeflag
 
-// One logical entry of a tar stream after PAX and GNU extension headers have been folded in: `path`,
-// `linkPath`, `size`, `uid`, `gid`, `uname`, `gname` and `mtime` already hold the overriding values, while
-// `pax` keeps every record of the entry's `x` header verbatim and in order (including the standard keys),
-// because Windows layers carry their metadata there (wcow-layer-format §1.5).
+// One run of real data in a sparse file: `length` bytes at logical `offset`; everything between runs is a hole
+// that reads as zeros.
+struct SparseFragment
+{
+    uint64_t offset = 0;
+    uint64_t length = 0;
+
+    bool operator==(const SparseFragment&) const = default;
+};
+
+// One logical entry of a tar stream after PAX and GNU extension headers have been folded in the way Go's
+// archive/tar folds them (Windows' importers read layers with it, wcow-layer-format §1.1): `path`, `linkPath`,
+// `size`, `uid`, `gid`, `uname`, `gname` and `mtime` already hold the overriding values, while `pax` keeps every
+// record of the entry's `x` header verbatim and in order (including the standard keys), because Windows layers
+// carry their metadata there (wcow-layer-format §1.5). Sparse files (old GNU `S`, GNU PAX 0.0/0.1/1.0) have their
+// real name and logical size here; the reader hands out their expanded content.
 struct TarHeader
 {
     std::string path;
@@ -49,9 +63,19 @@ struct TarHeader
     std::string gname;
     uint64_t size = 0;
     int64_t mtime = 0; // whole seconds from the ustar field (or PAX mtime truncated); full precision is in `pax`
+    // Access and change times from the GNU or star header fields (whole seconds), when the header has them; PAX
+    // atime/ctime records, which take precedence, are in `pax`.
+    std::optional<int64_t> atime;
+    std::optional<int64_t> ctime;
     uint32_t devMajor = 0;
     uint32_t devMinor = 0;
     std::vector<PaxRecord> pax;
+
+    // Sparse files: the data runs (the rest reads as zeros) and the bytes the archive stores for them.
+    // `sparse` is false and `sparseMap` empty for every other entry, whose storedSize equals size.
+    bool sparse = false;
+    std::vector<SparseFragment> sparseMap;
+    uint64_t storedSize = 0;
 
     // Where the entry sits in the uncompressed stream: the first header block that belongs to it (its PAX or GNU
     // extension header if any) and the first byte of its data. Filled by the reader, ignored by the writer.

@@ -117,9 +117,53 @@ std::string foldCase(std::string_view text)
     return out;
 }
 
+namespace {
+
+constexpr uint64_t FnvOffset = 0xcbf29ce484222325ull;
+constexpr uint64_t FnvPrime = 0x100000001b3ull;
+
+char asciiUpper(uint8_t c)
+{
+    return char(c >= 'a' && c <= 'z' ? c - 32 : c);
+}
+
+bool isAscii(std::string_view text)
+{
+    return std::all_of(text.begin(), text.end(), [](char c) { return uint8_t(c) < 0x80; });
+}
+
+} // namespace
+
 bool equalsIgnoringCase(std::string_view a, std::string_view b)
 {
-    return foldCase(a) == foldCase(b);
+    const size_t n = std::min(a.size(), b.size());
+    for (size_t i = 0; i < n; ++i) {
+        const auto x = uint8_t(a[i]), y = uint8_t(b[i]);
+        if ((x | y) >= 0x80)
+            return foldCase(a.substr(i)) == foldCase(b.substr(i)); // the ASCII prefix folds alike
+        if (asciiUpper(x) != asciiUpper(y))
+            return false;
+    }
+    if (a.size() == b.size())
+        return true;
+    // An ASCII tail never folds to nothing, but a multi-byte character may fold to a shorter or longer spelling.
+    const std::string_view rest = a.size() > b.size() ? a.substr(n) : b.substr(n);
+    if (isAscii(rest))
+        return false;
+    return foldCase(a.substr(n)) == foldCase(b.substr(n));
+}
+
+uint64_t foldedHash(std::string_view name)
+{
+    uint64_t h = FnvOffset;
+    if (!isAscii(name)) {
+        for (char c : foldCase(name))
+            h = (h ^ uint8_t(c)) * FnvPrime;
+        return h;
+    }
+    for (char c : name)
+        h = (h ^ uint8_t(asciiUpper(uint8_t(c)))) * FnvPrime;
+    return h;
 }
 
 } // namespace layerscope::wcow

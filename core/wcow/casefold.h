@@ -18,7 +18,12 @@ std::string foldCase(std::string_view utf8);
 // The simple upper-case mapping of one BMP code point (identity outside the table).
 char32_t upperCase(char32_t codePoint);
 
-// True when the two names are equal under foldCase().
+// True when the two names are equal under foldCase(). Compares in place while both are ASCII (nearly every name
+// in a Windows layer), folding only from the first non-ASCII byte on.
 bool equalsIgnoringCase(std::string_view a, std::string_view b);
+
+// FNV-1a over the bytes of foldCase(name), computed without allocating when the name is ASCII: names equal under
+// foldCase() hash equally, so hash tables can key on folded names without storing them folded.
+uint64_t foldedHash(std::string_view name);
 
 } // namespace layerscope::wcow

@@ -136,6 +136,8 @@ WindowsEntry decodeEntry(const tar::TarHeader& header, std::vector<Problem>& pro
     entry.mode = header.mode;
     entry.linkTarget = header.linkPath;
     entry.tarIndex = header.index;
+    entry.headerOffset = header.headerOffset;
+    entry.sizeFromPax = header.paxValue("size") != nullptr;
 
     const std::string_view base = baseName(entry.path);
     const bool fileType = header.type == tar::typeflag::Regular || header.type == tar::typeflag::RegularOld
@@ -165,6 +167,13 @@ WindowsEntry decodeEntry(const tar::TarHeader& header, std::vector<Problem>& pro
         entry.streamName = std::string(stream);
     } else if (fileType) {
         entry.type = EntryType::File;
+    } else if (header.type == tar::typeflag::GnuSparse) {
+        // Go's archive/tar keeps typeflag 'S' for old GNU sparse files, and go-winio's backuptar only writes data for
+        // typeflags '0' and NUL, so on Windows the file comes out empty. We still show it with its expanded content.
+        entry.type = EntryType::File;
+        report(problems, Problem::Severity::Warning, entry.path,
+               "old GNU sparse file (typeflag 'S'): Windows importers (go-winio) write file data only for typeflags "
+               "'0' and NUL, so this file is created empty when the layer is imported on Windows");
     } else {
         entry.type = EntryType::Other;
     }
@@ -185,6 +194,12 @@ WindowsEntry decodeEntry(const tar::TarHeader& header, std::vector<Problem>& pro
     entry.created = timeRecord(header, paxkey::CreationTime, entry.path, problems);
     entry.accessed = timeRecord(header, paxkey::AccessTime, entry.path, problems);
     entry.changed = timeRecord(header, paxkey::ChangeTime, entry.path, problems);
+    // Without PAX records, Go takes access and change times from old GNU and star header fields, and go-winio
+    // imports them.
+    if (!entry.accessed && header.atime)
+        entry.accessed = PaxTime {*header.atime, 0};
+    if (!entry.changed && header.ctime)
+        entry.changed = PaxTime {*header.ctime, 0};
 
     for (const auto& record : header.pax) {
         if (!record.key.starts_with(paxkey::XattrPrefix))

@@ -2,7 +2,9 @@
 #include "layoutchecker.h"
 
 #include "casefold.h"
+#include "common/error.h"
 #include "entrydecoder.h"
+#include "ntfsnames.h"
 
 #include <algorithm>
 #include <limits>
@@ -45,6 +47,8 @@ void LayoutChecker::add(const WindowsEntry& entry)
     const std::string& path = entry.path;
     if (path.empty())
         return; // a "./" root entry: nothing to create
+    if (entry.tarIndex > UINT32_MAX) // Seen keeps 32 bits; such a tar would hold 2 TiB of headers alone
+        throw Error({{}, entry.tarIndex, path, entry.headerOffset}, "layout check: more than 2^32 tar entries");
     const std::string folded = foldCase(path);
     const std::string root(firstComponent(folded));
 
@@ -65,23 +69,69 @@ void LayoutChecker::add(const WindowsEntry& entry)
              "pre-existing Hives folder is reported to make base setup fail (wcow-layer-format §3.5)");
     }
 
-    // Duplicates, including case-only differences (§1.2).
-    if (auto it = m_seen.find(folded); it != m_seen.end()) {
-        if (seenPath(it->second) == path)
+    // Duplicates, including case-only differences (§1.2). Both entries are named by index and byte offset.
+    if (const uint32_t seen = m_seen.find(path); seen != FoldedPathSet::None) {
+        const Seen& earlier = m_seenEntries[seen];
+        const std::string first = m_seen.spelling(seen);
+        const std::string where = "entry " + std::to_string(entry.tarIndex) + " at byte "
+            + std::to_string(entry.headerOffset) + " repeats entry " + std::to_string(earlier.tarIndex) + " at byte "
+            + std::to_string(earlier.headerOffset);
+        if (first == path) {
             note(Scope::Windows, Severity::Error, path,
-                 "duplicate entry: the importer creates every name with create-new semantics, so the second \"" + path
-                     + "\" fails");
-        else
+                 "duplicate entry (" + where
+                     + "): the importer creates every name with create-new semantics, so the second one fails");
+            note(Scope::Linux, Severity::Warning, path,
+                 "duplicate entry (" + where + "): extractors replace the earlier one, so only the later one counts");
+        } else {
             note(Scope::Windows, Severity::Error, path,
-                 "differs from the earlier entry \"" + std::string(seenPath(it->second))
-                     + "\" only in case: NTFS names are case-insensitive, so the importer's create-new fails");
+                 "differs from the earlier entry \"" + first + "\" only in case (" + where
+                     + "): NTFS names are case-insensitive, so the importer's create-new fails");
+        }
     }
+
+    // Names Windows cannot create. A stream is checked by its owner's name; the importer splits at the colon.
+    if (entry.type != EntryType::Whiteout) {
+        const std::string owner = entry.type == EntryType::Stream ? streamOwner(path) : path;
+        const std::string_view base = baseName(owner);
+        if (auto problem = ntfsNameProblem(base))
+            note(Scope::Windows, Severity::Error, path,
+                 "the name \"" + std::string(base) + "\" " + *problem
+                     + ": Windows cannot create it, so importing the layer fails or creates another name");
+    }
+
+    // moby/moby#40444, microsoft/Windows-Containers#43: importing files of 8 GiB and more failed on Windows; ustar's
+    // 11 octal digits stop just short of 8 GiB, so such a size needs a PAX size record (or GNU base-256).
+    constexpr uint64_t EightGiB = uint64_t(8) << 30;
+    if ((entry.type == EntryType::File || entry.type == EntryType::Stream) && entry.size >= EightGiB)
+        note(Scope::Windows, Severity::Warning, path,
+             "file of " + std::to_string(entry.size)
+                 + " bytes (8 GiB or more): Windows hosts have failed to import "
+                   "such files (moby/moby#40444, microsoft/Windows-Containers#43)"
+                 + (entry.sizeFromPax ? std::string()
+                                      : std::string("; its size is not in a PAX size record (GNU base-256 instead), "
+                                                    "which readers limited to ustar misread")));
+
+    // FILE_ATTRIBUTE_REPARSE_POINT (0x400) promises reparse data, which only symlinks and junctions carry
+    // (wcow-layer-format §1.6).
+    if (entry.attributes && (*entry.attributes & 0x400) && entry.type != EntryType::Symlink
+        && entry.type != EntryType::Junction)
+        note(Scope::Windows, Severity::Warning, path,
+             std::string("has the reparse-point attribute (0x400) but is a ") + entryTypeName(entry.type)
+                 + ", not a symlink or junction: the layer carries no reparse data for it, so the importer cannot "
+                   "restore what the attribute promises");
+
+    // A whiteout deletes from its parent directory, which changes the directory's times. Importers re-apply the times
+    // of the layer's directory entries after the whole layer is written (§1.6; the fix for microsoft/hcsshim#830 made
+    // that happen after whiteouts too), so only an entry for the directory in this layer puts them back; checked in
+    // finish() (containerd/containerd#4301).
+    if (entry.type == EntryType::Whiteout && !parentPath(folded).empty())
+        m_whiteoutParents.try_emplace(std::string(parentPath(folded)), path);
 
     // Parents must precede children (§1.2).
     const std::string parent(parentPath(folded));
     if (!parent.empty()) {
-        auto it = m_seen.find(parent);
-        if (it == m_seen.end()) {
+        const uint32_t seen = m_seen.find(parent);
+        if (seen == FoldedPathSet::None) {
             if (m_reportedParents.insert(parent).second) {
                 note(Scope::Base, Severity::Error, path,
                      "parent directory \"" + std::string(parentPath(path))
@@ -95,9 +145,9 @@ void LayoutChecker::add(const WindowsEntry& entry)
                          + "\" is not in this layer: it must come from a parent layer, or the import fails with "
                            "\"path not found (0x3)\"");
             }
-        } else if (it->second.type != EntryType::Directory && m_reportedParents.insert(parent).second) {
+        } else if (m_seenEntries[seen].type != EntryType::Directory && m_reportedParents.insert(parent).second) {
             note(Scope::Windows, Severity::Error, path,
-                 "parent \"" + std::string(seenPath(it->second)) + "\" is a " + entryTypeName(it->second.type)
+                 "parent \"" + m_seen.spelling(seen) + "\" is a " + entryTypeName(m_seenEntries[seen].type)
                      + ", not a directory: the importer cannot create entries inside it");
         }
     }
@@ -116,7 +166,7 @@ void LayoutChecker::add(const WindowsEntry& entry)
             note(Scope::Windows, Severity::Error, path,
                  "hard link outside Files/ and UtilityVM/Files/: importers only create links there (§1.3)");
         const std::string target = normalizePath(entry.linkTarget);
-        if (!m_seen.contains(foldCase(target))) {
+        if (m_seen.find(target) == FoldedPathSet::None) {
             note(Scope::Base, Severity::Error, path,
                  "hard-link target \"" + target
                      + "\" has not appeared earlier: a base layer has no parent to find it in, so the link fails");
@@ -161,10 +211,8 @@ void LayoutChecker::add(const WindowsEntry& entry)
         m_lastOwner = folded;
     }
 
-    if (auto [it, inserted]
-        = m_seen.try_emplace(folded, Seen {uint32_t(m_paths.size()), uint32_t(path.size()), entry.type});
-        inserted)
-        m_paths += path;
+    if (m_seen.insert(path).second)
+        m_seenEntries.push_back(Seen {entry.headerOffset, uint32_t(entry.tarIndex), entry.type});
 }
 
 void LayoutChecker::addHiveCheck(const std::string& path, bool valid, const std::string& reason)
@@ -192,6 +240,16 @@ LayoutChecker::Result LayoutChecker::finish()
             note(Scope::Base, Severity::Error, "UtilityVM/Files/EFI/Microsoft/Boot/BCD",
                  "UtilityVM/ without UtilityVM/Files/EFI/Microsoft/Boot/BCD: processing the utility VM image needs a "
                  "valid BCD hive and fails without it (wcow-layer-format §1.3)");
+    }
+    for (const auto& [parent, whiteout] : m_whiteoutParents) {
+        const uint32_t seen = m_seen.find(parent);
+        if (seen != FoldedPathSet::None && m_seenEntries[seen].type == EntryType::Directory)
+            continue;
+        note(Scope::Delta, Severity::Warning, whiteout,
+             "whiteout without an entry for its directory \"" + std::string(parentPath(whiteout))
+                 + "\" in the layer: deleting the file changes the directory's modification time and nothing in the "
+                   "layer restores it; Windows then sees a changed directory (for System32/CatRoot it rebuilds the "
+                   "catalog database at every container start: containerd/containerd#4301, microsoft/hcsshim#830)");
     }
     if (m_windows && !m_hasFilesEntry)
         note(Scope::Delta, Severity::Warning, "Files",
@@ -230,6 +288,9 @@ LayoutChecker::Result LayoutChecker::finish()
             break;
         case Scope::Delta:
             applies = result.layout == Layout::WindowsDelta;
+            break;
+        case Scope::Linux:
+            applies = !m_windows;
             break;
         }
         if (applies)

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "foldedpathset.h"
 #include "layerlayout.h"
 #include "windowsentry.h"
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace layerscope::wcow {
@@ -25,7 +26,10 @@ namespace layerscope::wcow {
 //  - delta whiteouts outside Files/ or UtilityVM/Files/ ("invalid tombstone");
 //  - a parent directory that has not appeared earlier ("path not found (0x3)"), or a parent that is not a
 //    directory; reported once per missing parent;
-//  - duplicate names, including names differing only in case;
+//  - duplicate names, including names differing only in case, with both entries' byte offsets (in other layers:
+//    a warning for exact duplicates, of which extractors keep the later);
+//  - names Windows cannot create (ntfsNameProblem: reserved device names, <>"|?* and control characters, a
+//    trailing dot or space, bytes that are not UTF-8), checked on each entry's last component;
 //  - hard links named outside Files/ or UtilityVM/Files/; hard-link targets not seen earlier (error in a base
 //    layer, warning in a delta: the target may be in a parent layer);
 //  - base layer with UtilityVM/ but no UtilityVM/Files/EFI/Microsoft/Boot/BCD;
@@ -33,7 +37,11 @@ namespace layerscope::wcow {
 //  - base layer missing some of the five config hives; zero-length config hives;
 //  - hives reported invalid through addHiveCheck();
 //  - warnings: other names at the root; Hives/ in a base layer; an alternate data stream not directly after its
-//    owning entry; a delta layer without a Files directory entry.
+//    owning entry; a delta layer without a Files directory entry; a file of 8 GiB or more (moby/moby#40444); the
+//    reparse-point attribute on an entry that is neither a symlink nor a junction; a whiteout whose parent
+//    directory has no entry in the layer, so that nothing restores the directory's times after the deletion
+//    (containerd/containerd#4301, microsoft/hcsshim#830).
+// README "Layout rules" lists every finding with its source.
 // Linux layers get none of these (their tars follow different rules), except addHiveCheck() failures.
 class LayoutChecker
 {
@@ -52,7 +60,7 @@ public:
 
 private:
     // Which classification a finding belongs to.
-    enum class Scope : uint8_t { Always, Windows, Base, Delta };
+    enum class Scope : uint8_t { Always, Windows, Base, Delta, Linux };
 
     struct Pending
     {
@@ -61,18 +69,14 @@ private:
         Problem problem;
     };
 
+    // What a name's first entry was, by the FoldedPathSet id: its type for the parent checks, its position for the
+    // duplicate messages. 16 bytes, since a layer has one per name (add() refuses more than 2^32 entries).
     struct Seen
     {
-        // The path as written, for messages: an offset into m_paths rather than a string of its own, since a
-        // layer has one of these per entry.
-        uint32_t pathOffset;
-        uint32_t pathLength;
+        uint64_t headerOffset;
+        uint32_t tarIndex;
         EntryType type;
     };
-    std::string_view seenPath(const Seen& seen) const
-    {
-        return std::string_view(m_paths).substr(seen.pathOffset, seen.pathLength);
-    }
 
     void note(Scope scope, Problem::Severity severity, const std::string& path, std::string message);
 
@@ -81,8 +85,10 @@ private:
     bool m_hasFilesEntry = false;
     bool m_hasUtilityVm = false;
     bool m_hasBcd = false;
-    std::unordered_map<std::string, Seen> m_seen; // folded path -> first entry with that name
-    std::string m_paths;
+    // Every name seen so far and its first entry (by the set's id). A layer has one of these per entry, so they are
+    // kept compact (~40 + 16 bytes each; see FoldedPathSet).
+    FoldedPathSet m_seen;
+    std::vector<Seen> m_seenEntries;
     std::set<std::string> m_reportedParents; // folded
     std::set<std::string> m_reportedRoots; // folded
     std::string m_lastOwner; // folded path of the last non-stream entry
@@ -91,6 +97,8 @@ private:
     std::array<std::string, 5> m_hivePaths;
     std::vector<Pending> m_pending;
     std::vector<std::pair<std::string, std::string>> m_invalidHives; // path, reason
+    // Folded parents of whiteouts -> the first such whiteout's path; finish() checks that each has a directory entry.
+    std::map<std::string, std::string> m_whiteoutParents;
 };
 
 } // namespace layerscope::wcow

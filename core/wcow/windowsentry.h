@@ -53,6 +53,8 @@ struct WindowsEntry
     std::string streamName; // for Stream entries: the part after the colon
 
     uint64_t tarIndex = 0; // position in the layer tar
+    uint64_t headerOffset = 0; // byte offset of its first header block in the uncompressed tar
+    bool sizeFromPax = false; // the size came from a PAX size record (the only way past 8 GiB - 1 in ustar)
 };
 
 } // namespace layerscope::wcow

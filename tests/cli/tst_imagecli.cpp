@@ -223,6 +223,64 @@ private slots:
         QVERIFY(!run.parsed().contains("kind")); // a single layer keeps inspect's own report
     }
 
+    // A bare disk opens as its summary; a file that is nothing LayerScope reads says what it is not.
+    void inspectSummarisesADisk()
+    {
+        Run run = cli({"inspect", images("disks/differencing.vhd")});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        QVERIFY2(run.out.find("(disk)") != std::string::npos
+                     && run.out.find("VHD differencing disk, 10 GiB virtual (10737418240 bytes), 2 MiB blocks, "
+                                     "512-byte sectors, parent .\\base.vhd")
+                         != std::string::npos,
+                 run.out.c_str());
+        run = cli({"chain", "--json", images("disks/sandbox.vhdx")});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        const json out = run.parsed();
+        QCOMPARE(out["kind"], json("disk"));
+        QCOMPARE(out["layers"].size(), size_t(0));
+        QCOMPARE(out["disk"]["format"], json("VHDX"));
+        QCOMPARE(out["disk"]["type"], json("differencing"));
+        QCOMPARE(out["disk"]["virtualSize"], json(uint64_t(20) << 30));
+        QCOMPARE(out["disk"]["blockSize"], json(32 << 20));
+        QCOMPARE(out["disk"]["parentPath"], json(".\\blank.vhdx"));
+
+        run = cli({"tree", images("disks/dynamic.vhd")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.find("is a virtual disk (VHD dynamic disk") != std::string::npos
+                     && run.err.find("cannot list or compare the files inside it yet") != std::string::npos,
+                 run.err.c_str());
+    }
+
+    void namesWhatAFileIsNot_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("message");
+        const QString notAny = "not a tar archive, OCI layout, docker archive, VHDX/VHD disk or Windows layer folder; ";
+        for (const QString command : {"inspect", "chain", "tree", "verify"}) {
+            QTest::addRow("%s, 0-byte file", qPrintable(command))
+                << command << "disks/empty.bin"
+                << "empty.bin: at byte 0: an empty file (0 bytes): " + notAny;
+            QTest::addRow("%s, random bytes", qPrintable(command))
+                << command << "disks/random.bin"
+                << "random.bin: at byte 0: " + notAny + "starts with 3f a2 17 00 c9 5e 2d 71 16 42 b7 26 b0 44 01 62 …";
+            QTest::addRow("%s, shorter than a block", qPrintable(command))
+                << command << "disks/short.bin" << notAny + "starts with 68 65 6c 6c 6f 0a";
+            QTest::addRow("%s, gzip of text", qPrintable(command))
+                << command << "disks/notes.txt.gz"
+                << "gzip-compressed data that, decompressed, is " + notAny + "starts with 6e 6f 74 20";
+        }
+    }
+    void namesWhatAFileIsNot()
+    {
+        QFETCH(QString, command);
+        QFETCH(QString, name);
+        QFETCH(QString, message);
+        const Run run = cli({command, images(name.toStdString())});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(QString::fromStdString(run.err).contains(message), run.err.c_str());
+    }
+
     void unreadableSourceIsExitTwo()
     {
         QCOMPARE(cli({"chain", images("does-not-exist")}).exitCode, 2);

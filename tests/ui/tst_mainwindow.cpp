@@ -3,6 +3,7 @@
 // cancelling a long task, drag and drop.
 #include "chainmodel.h"
 #include "chainpane.h"
+#include "changeview.h"
 #include "detailspane.h"
 #include "diff/treediff.h"
 #include "diffmodel.h"
@@ -13,7 +14,9 @@
 #include "layertreemodel.h"
 #include "mainwindow.h"
 #include "newbaselayerdialog.h"
+#include "permissionmodel.h"
 #include "scratchpanel.h"
+#include "securityview.h"
 #include "taskprogresswidget.h"
 #include "taskrunner.h"
 #include "treepane.h"
@@ -121,7 +124,7 @@ private slots:
         QVERIFY(!pane->model()->isFlat());
     }
 
-    void detailsShowOwnerGroupAndOneAcePerLine()
+    void detailsShowOwnerGroupAndTheAcesInWords()
     {
         SKIP_UNLESS_FIXTURE("base.tar");
         MainWindow window;
@@ -130,14 +133,18 @@ private slots:
         QVERIFY(window.selectEntry(QStringLiteral("Files/Program Files/App/app.exe")));
         DetailsPane* details = window.detailsPane();
         QCOMPARE(details->fieldText(QStringLiteral("Path")), QStringLiteral("Files/Program Files/App/app.exe"));
-        QVERIFY(details->fieldText(QStringLiteral("Owner")).startsWith(QStringLiteral("BUILTIN\\Administrators")));
-        QVERIFY(details->fieldText(QStringLiteral("Group")).contains(QStringLiteral("SYSTEM")));
-        QVERIFY(details->fieldText(QStringLiteral("SDDL")).startsWith(QStringLiteral("O:BAG:SYD:")));
-        const auto dacl = details->security()->findItems(QStringLiteral("DACL"), Qt::MatchExactly);
-        QCOMPARE(dacl.size(), 1);
-        QCOMPARE(dacl.first()->childCount(), 3);
-        for (int i = 0; i < 3; ++i)
-            QVERIFY(dacl.first()->child(i)->text(0).startsWith(QStringLiteral("(A;ID;")));
+        SecurityView* security = details->security();
+        QVERIFY(security->ownerLabel()->text().contains(QStringLiteral("BUILTIN\\Administrators")));
+        QVERIFY(security->ownerLabel()->text().contains(QStringLiteral("S-1-5-32-544")));
+        QVERIFY(security->groupLabel()->text().contains(QStringLiteral("SYSTEM")));
+        QVERIFY(security->sddlEdit()->toPlainText().startsWith(QStringLiteral("O:BAG:SYD:")));
+        QCOMPARE(security->permissionModel()->rowCount(), 3);
+        for (int row = 0; row < 3; ++row) {
+            const auto index = [&](int column) { return security->permissionModel()->index(row, column); };
+            QCOMPARE(index(PermissionModel::Type).data().toString(), QStringLiteral("Allow"));
+            QCOMPARE(index(PermissionModel::Inherited).data().toString(), QStringLiteral("Yes"));
+            QCOMPARE(index(PermissionModel::AppliesTo).data().toString(), QStringLiteral("This file only"));
+        }
         QVERIFY(!details->fieldText(QStringLiteral("SHA-256")).isEmpty());
     }
 
@@ -173,6 +180,39 @@ private slots:
         QVERIFY(box);
         QTRY_VERIFY(box->isVisible());
         QVERIFY(box->text().contains(QStringLiteral("broken.tar.gz")));
+        QVERIFY(!window.source());
+    }
+
+    // A bare VHD or VHDX opens as what it says about itself, shown above the (empty) chain.
+    void opensADiskAsItsSummary()
+    {
+        SKIP_UNLESS_FIXTURE("images/disks/differencing.vhd");
+        MainWindow window;
+        window.show();
+        QVERIFY(waitForOpen(window, fixturePath("images/disks/differencing.vhd")));
+        const auto source = window.source();
+        QCOMPARE(source->kind, std::string("disk"));
+        QVERIFY(source->layers.empty());
+        const QString summary = QStringLiteral("VHD differencing disk, 10 GiB virtual (10737418240 bytes), 2 MiB "
+                                               "blocks, 512-byte sectors, parent .\\base.vhd");
+        bool shown = false;
+        for (const QLabel* label : window.chainPane()->findChildren<QLabel*>())
+            shown |= label->text().contains(summary.toHtmlEscaped());
+        QVERIFY(shown);
+    }
+
+    void sayWhatAFileIsNot()
+    {
+        SKIP_UNLESS_FIXTURE("images/disks/random.bin");
+        MainWindow window;
+        window.show();
+        QSignalSpy errors(&window, &MainWindow::errorShown);
+        window.openPath(fixturePath("images/disks/random.bin"));
+        QVERIFY(errors.wait(30000));
+        QVERIFY2(errors.first().at(1).toString().contains(
+                     QStringLiteral("not a tar archive, OCI layout, docker archive, VHDX/VHD disk or Windows layer "
+                                    "folder; starts with 3f a2 17 00")),
+                 qPrintable(errors.first().at(1).toString()));
         QVERIFY(!window.source());
     }
 
@@ -451,7 +491,8 @@ private slots:
         QVERIFY(!window.selectEntry(QStringLiteral("Files/Users/Public/readme.txt")));
         // Details: a file with a security descriptor, its preview read out of the image's blob.
         QVERIFY(window.selectEntry(QStringLiteral("Files/Program Files/Contoso/app.exe")));
-        QVERIFY(window.detailsPane()->fieldText(QStringLiteral("SDDL")).startsWith(QStringLiteral("O:BAG:SYD:PAI")));
+        QVERIFY(
+            window.detailsPane()->security()->sddlEdit()->toPlainText().startsWith(QStringLiteral("O:BAG:SYD:PAI")));
         auto* preview = window.detailsPane()->findChild<QPlainTextEdit*>(QStringLiteral("preview"));
         QTRY_VERIFY(preview->toPlainText().startsWith(QStringLiteral("00000000  4d 5a")));
         // Hive: the delta's registry hive opens in the browser.
@@ -557,7 +598,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(updated.size() > 0, 30000);
         QCOMPARE(panel->status().added, uint64_t(1));
         QCOMPARE(panel->changesView()->topLevelItemCount(), 1);
-        QCOMPARE(panel->changesView()->topLevelItem(0)->text(1), QStringLiteral("Files/added.txt"));
+        QCOMPARE(panel->changesView()->topLevelItem(0)->text(1), QStringLiteral("added.txt"));
+        QCOMPARE(panel->changesView()->topLevelItem(0)->text(2), QStringLiteral("Files"));
+        QVERIFY(panel->commitButton()->isEnabled());
 
         // Commit writes a layer and opens it.
         QSignalSpy committed(panel, &ScratchPanel::committed);
@@ -570,6 +613,24 @@ private slots:
         QVERIFY(opened.size() > 0 || opened.wait(30000));
         QVERIFY(window.source()->path.endsWith(QStringLiteral("new.tar.gz")));
         QVERIFY(window.selectEntry(QStringLiteral("Files/added.txt")));
+        // The new layer is in view (Browse, its own row), and the committed session offers no second Commit of
+        // the same changes.
+        QCOMPARE(window.modeTabs()->currentIndex(), 0);
+        QCOMPARE(window.chainPane()->currentLayer(), int(window.source()->layers.size()) - 1);
+        QVERIFY(panel->isCommitted());
+        QVERIFY(!panel->commitButton()->isEnabled());
+        QVERIFY(panel->summaryLabel()->text().contains(QStringLiteral("committed to")));
+        // The next edit makes Commit available again.
+        QFile more(work + QStringLiteral("/more.txt"));
+        QVERIFY(more.open(QIODevice::WriteOnly));
+        more.write("one more\n");
+        more.close();
+        QTRY_VERIFY(!window.taskRunner()->isBusy());
+        updated.clear();
+        panel->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(updated.size() > 0, 30000);
+        QVERIFY(!panel->isCommitted());
+        QVERIFY(panel->commitButton()->isEnabled());
 
         // Discard removes the work folder.
         QSignalSpy discarded(panel, &ScratchPanel::discarded);

@@ -3,7 +3,6 @@
 // wcow-layer-format §3 with our own readers and with independent ones from Debian (hivexml, regfinfo, skopeo).
 #include "baselayer/baselayerbuilder.h"
 #include "baselayer/imagepackager.h"
-#include "baselayer/ntfsnames.h"
 #include "hive/hivereader.h"
 #include "image/imageanalysis.h"
 #include "image/imagesource.h"
@@ -11,6 +10,7 @@
 #include "index/layerscan.h"
 #include "io/bytesink.h"
 #include "testsupport.h"
+#include "wcow/ntfsnames.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -141,7 +141,7 @@ private slots:
         const auto c = make(path("c.tar.gz"), {.timestamp = {1700000000, 500}});
         QVERIFY(c.diffId != a.diffId);
         const auto scan = index::scanLayerFile(path("c.tar.gz"));
-        QCOMPARE(scan.index.records().front().modified, (wcow::PaxTime {1700000000, 500}));
+        QCOMPARE(scan.index.modified(scan.index.records().front()), (wcow::PaxTime {1700000000, 500}));
     }
 
     void compressedFormatsHoldTheSameTar()
@@ -360,7 +360,7 @@ private slots:
     {
         QFETCH(QString, name);
         QFETCH(bool, valid);
-        QCOMPARE(!ntfsNameProblem(name.toStdString()).has_value(), valid);
+        QCOMPARE(!wcow::ntfsNameProblem(name.toStdString()).has_value(), valid);
     }
 };
 

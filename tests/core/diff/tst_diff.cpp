@@ -9,6 +9,7 @@
 #include "report/diffreport.h"
 #include "testsupport.h"
 #include "treemaker.h"
+#include "wcow/casefold.h"
 
 #include <QProcess>
 #include <QRegularExpression>
@@ -539,7 +540,7 @@ private slots:
     void everyBuiltinRuleHasNameDescriptionAndCoverage()
     {
         const DiffRules rules = DiffRules::builtin();
-        QCOMPARE(rules.rules().size(), size_t(11));
+        QCOMPARE(rules.rules().size(), size_t(13));
         std::set<std::string> names;
         for (const auto& r : rules.rules()) {
             QVERIFY(!r.name().empty());
@@ -630,6 +631,34 @@ private slots:
         QTest::newRow("escape literal") << "a\\*b"
                                         << "axb" << false;
         QTest::newRow("pathological") << "*a*a*a*a*a*a*a*a*b" << QString(200, QLatin1Char('a')) << false;
+        QTest::newRow("class") << "BCD.LOG[12]"
+                               << "BCD.LOG2" << true;
+        QTest::newRow("class miss") << "BCD.LOG[12]"
+                                    << "BCD.LOG3" << false;
+        QTest::newRow("class range") << "f[a-c]x"
+                                     << "fbx" << true;
+        QTest::newRow("class negated") << "f[!a-c]x"
+                                       << "fbx" << false;
+        QTest::newRow("class negated hit") << "f[^a-c]x"
+                                           << "fdx" << true;
+        QTest::newRow("class never slash") << "a[!x]b"
+                                           << "a/b" << false;
+        QTest::newRow("class utf8") << "[äö].txt"
+                                    << "ö.txt" << true;
+        QTest::newRow("class bracket first") << "[]x]"
+                                             << "]" << true;
+        QTest::newRow("unclosed bracket is literal") << "a[b"
+                                                     << "a[b" << true;
+        QTest::newRow("globstar middle zero dirs") << "a/**/b"
+                                                   << "a/b" << true;
+        QTest::newRow("globstar middle many dirs") << "a/**/b"
+                                                   << "a/x/y/b" << true;
+        QTest::newRow("globstar inside is not whole dir") << "Files/**"
+                                                          << "Files" << false;
+        QTest::newRow("double star inside a name is one star") << "a**b"
+                                                               << "a/b" << false;
+        QTest::newRow("double star inside a name matches a name") << "a**b"
+                                                                  << "axxb" << true;
     }
 
     void pathGlobsMatchLayerPaths()
@@ -638,6 +667,64 @@ private slots:
         QFETCH(QString, path);
         QFETCH(bool, matches);
         QCOMPARE(PathGlob(pattern.toStdString()).matches(path.toStdString(), false), matches);
+    }
+
+    // Search-box patterns (the app's tree and diff filters): .gitignore conventions, matched at any depth unless
+    // anchored with a leading '/', case-insensitively through the folded path.
+    void searchGlobsMatchAtAnyDepth_data()
+    {
+        QTest::addColumn<QString>("pattern");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<bool>("matches");
+        QTest::newRow("name at the top") << "*.dll"
+                                         << "x.dll" << true;
+        QTest::newRow("name deep") << "*.dll"
+                                   << "Files/Windows/System32/kernel32.dll" << true;
+        QTest::newRow("name is the whole name") << "*.dll"
+                                                << "Files/a.dll.mui" << false;
+        QTest::newRow("star slash name") << "*/config"
+                                         << "Files/Windows/System32/config" << true;
+        QTest::newRow("star slash name needs a parent") << "*/config"
+                                                        << "config" << false;
+        QTest::newRow("tail of the path") << "System32/config/*"
+                                          << "Files/Windows/System32/config/SAM" << true;
+        QTest::newRow("tail starts at a component") << "ystem32/config/*"
+                                                    << "Files/Windows/System32/config/SAM" << false;
+        QTest::newRow("globstar recurses") << "WinSxS/**/*.manifest"
+                                           << "Files/Windows/WinSxS/Manifests/amd64_x.manifest" << true;
+        QTest::newRow("globstar recurses zero dirs") << "WinSxS/**/*.manifest"
+                                                     << "Files/Windows/WinSxS/a.manifest" << true;
+        QTest::newRow("leading slash anchors") << "/Files/*"
+                                               << "Files/Windows" << true;
+        QTest::newRow("leading slash anchors, not deeper") << "/Files/*"
+                                                           << "UtilityVM/Files/EFI" << false;
+        QTest::newRow("backslash separates") << "System32\\*.dll"
+                                             << "Files/Windows/System32/ntdll.dll" << true;
+        QTest::newRow("case-insensitive") << "*.DLL"
+                                          << "Files/a.dll" << true;
+        QTest::newRow("class") << "amd64_[m]*"
+                               << "Files/Windows/WinSxS/amd64_microsoft-windows-x" << true;
+        QTest::newRow("trailing slash") << "config/"
+                                        << "Files/Windows/System32/config" << true;
+    }
+
+    void searchGlobsMatchAtAnyDepth()
+    {
+        QFETCH(QString, pattern);
+        QFETCH(QString, path);
+        QFETCH(bool, matches);
+        const PathGlob glob = PathGlob::search(pattern.toStdString());
+        QCOMPARE(glob.matches(wcow::foldCase(path.toStdString()), true), matches);
+    }
+
+    void searchGlobsSayWhatTheyAre()
+    {
+        QVERIFY(PathGlob::search("Windows/").directoryOnly());
+        QVERIFY(!PathGlob::search("Windows").directoryOnly());
+        QVERIFY(PathGlob::isPattern("*.dll"));
+        QVERIFY(PathGlob::isPattern("a[bc]"));
+        QVERIFY(!PathGlob::isPattern("System32/config"));
+        QVERIFY(PathGlob::search("**").matches("any/thing", false));
     }
 
     void roundTripFixtureFlagsExactlyTheRealChanges()
@@ -686,6 +773,44 @@ private slots:
                 QCOMPARE(r.orderRule()->name(), kRuleOfCategory.at("order"));
             }
         QVERIFY(r.hasUnexpected());
+    }
+
+    // "Compare With…" on one entry: only that file or folder, and what is below it, is compared.
+    void subtreeComparesOnlyThatPath()
+    {
+        const json rt = manifest().at("roundtrip");
+        const index::TreeIndex a = scan(rt.at("original").get<std::string>());
+        const index::TreeIndex b = scan(rt.at("reexport").get<std::string>());
+        const DiffSide sa {"original", "", &a, DiffSide::Kind::Layer, true};
+        const DiffSide sb {"reexport", "", &b, DiffSide::Kind::Layer, true};
+        const DiffResult whole = TreeDiff::compare(sa, sb, DiffRules::builtin());
+        const DiffResult folder = TreeDiff::compare(sa, sb, DiffRules::builtin(), "Files/Windows/");
+        QCOMPARE(folder.subtree(), std::string("Files/Windows"));
+        size_t below = 0;
+        for (const Change& c : whole.changes()) {
+            const std::string p = whole.path(c);
+            below += p == "Files/Windows" || p.starts_with("Files/Windows/");
+        }
+        QVERIFY(below > 0);
+        QCOMPARE(folder.changes().size(), below);
+        for (const Change& c : folder.changes()) {
+            const std::string p = folder.path(c);
+            QVERIFY2(p == "Files/Windows" || p.starts_with("Files/Windows/"), p.c_str());
+        }
+        // One file (matched case-insensitively, as Windows names are).
+        const DiffResult file = TreeDiff::compare(sa, sb, DiffRules::builtin(), "files/windows/WIN.INI");
+        QCOMPARE(file.changes().size(), size_t(1));
+        QCOMPARE(file.path(file.changes()[0]), std::string("Files/Windows/win.ini"));
+        QVERIFY(file.changes()[0].fields.contains(Field::Content));
+        // A path only one side has is added or removed as a whole; one neither has is an error.
+        const DiffResult added = TreeDiff::compare(sa, sb, DiffRules::builtin(), "Files/Windows/added.txt");
+        QCOMPARE(added.changes().size(), size_t(1));
+        QCOMPARE(added.changes()[0].kind, ChangeKind::Added);
+        QVERIFY_THROWS_EXCEPTION(Error, TreeDiff::compare(sa, sb, DiffRules::builtin(), "Files/nowhere"));
+        // Reports say what was compared.
+        std::ostringstream md;
+        report::writeDiffMarkdown(folder, md);
+        QVERIFY(md.str().find("only Files/Windows and what is below it compared") != std::string::npos);
     }
 
     void roundTripFixtureInStrictModeHasNothingExpected()

@@ -41,7 +41,7 @@ std::string globEscape(const std::string& path)
 {
     std::string out;
     for (char c : path) {
-        if (c == '*' || c == '?' || c == '\\')
+        if (c == '*' || c == '?' || c == '[' || c == '\\')
             out += '\\';
         out += c;
     }
@@ -75,12 +75,28 @@ private slots:
         QVERIFY(r.out.contains("\"reason\""));
     }
 
+    void pathLimitsTheComparisonToOneFolder()
+    {
+        const Run r = cli({QStringLiteral("--json"), QStringLiteral("--path"), QStringLiteral("Files/Windows"),
+                           m_original, m_reexport});
+        QCOMPARE(r.exitCode, 1); // win.ini's content changed
+        const json j = json::parse(r.out.toStdString());
+        QVERIFY(!j.at("changes").empty());
+        for (const auto& change : j.at("changes")) {
+            const std::string path = change.at("path").get<std::string>();
+            QVERIFY2(path == "Files/Windows" || path.rfind("Files/Windows/", 0) == 0, path.c_str());
+        }
+        const Run missing = cli({QStringLiteral("--path"), QStringLiteral("Files/nowhere"), m_original, m_reexport});
+        QCOMPARE(missing.exitCode, 2);
+        QVERIFY(missing.err.contains("Files/nowhere"));
+    }
+
     void listsRules()
     {
         Run r = cli({QStringLiteral("--list-rules"), QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 0);
         const json rules = json::parse(r.out.toStdString());
-        QCOMPARE(rules.size(), size_t(11));
+        QCOMPARE(rules.size(), size_t(13));
         for (const json& rule : rules) {
             QVERIFY(rule.at("name").is_string());
             QVERIFY(rule.at("description").is_string());

@@ -6,6 +6,7 @@
 #include "image/blobstore.h"
 #include "image/chainid.h"
 #include "image/chainreport.h"
+#include "image/diskinfo.h"
 #include "image/filerangesource.h"
 #include "image/imageanalysis.h"
 #include "image/imagesource.h"
@@ -104,6 +105,12 @@ private slots:
                                      << "layer";
         QTest::newRow("plain folder") << "images/oci-layout/blobs"
                                       << "folder";
+        QTest::newRow("VHDX disk") << "images/disks/sandbox.vhdx"
+                                   << "disk";
+        QTest::newRow("fixed VHD") << "images/disks/fixed.vhd"
+                                   << "disk";
+        QTest::newRow("dynamic VHD") << "images/disks/dynamic.vhd"
+                                     << "disk";
     }
     void detectsKindFromContent()
     {
@@ -118,6 +125,132 @@ private slots:
         QCOMPARE(detectSource(topLayerFolder()).kind, SourceKind::LayerFolder);
         QVERIFY(isLayerBlob(testsupport::fixture("base.tar.gz")));
         QVERIFY(!isLayerBlob(images("docker-legacy.tar")));
+    }
+
+    // Bare disks: VHD (footer, dynamic disk header, parent locators) and VHDX, as the fixtures wrote them from the
+    // specifications.
+    void readsBareDisks_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<qulonglong>("virtualSize");
+        QTest::addColumn<uint>("blockSize");
+        QTest::addColumn<QString>("parent");
+        QTest::newRow("fixed VHD") << "fixed.vhd"
+                                   << "VHD"
+                                   << "fixed" << qulonglong(4 << 20) << 0u << "";
+        QTest::newRow("dynamic VHD") << "dynamic.vhd"
+                                     << "VHD"
+                                     << "dynamic" << qulonglong(10ull << 30) << uint(2 << 20) << "";
+        QTest::newRow("differencing VHD")
+            << "differencing.vhd"
+            << "VHD"
+            << "differencing" << qulonglong(10ull << 30) << uint(2 << 20) << ".\\base.vhd";
+        QTest::newRow("differencing VHDX")
+            << "sandbox.vhdx"
+            << "VHDX"
+            << "differencing" << qulonglong(20ull << 30) << uint(32 << 20) << ".\\blank.vhdx";
+    }
+    void readsBareDisks()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, format);
+        QFETCH(QString, type);
+        QFETCH(qulonglong, virtualSize);
+        QFETCH(uint, blockSize);
+        QFETCH(QString, parent);
+        auto source = ImageSource::open(images("disks/" + name.toStdString()));
+        const Image& image = source->image();
+        QCOMPARE(image.kind, SourceKind::Disk);
+        QVERIFY(image.layers.empty());
+        QVERIFY(image.disk);
+        QCOMPARE(QString::fromStdString(image.disk->format), format);
+        QCOMPARE(QString(diskTypeName(image.disk->type)), type);
+        QCOMPARE(image.disk->virtualSize, uint64_t(virtualSize));
+        QCOMPARE(image.disk->blockSize, uint32_t(blockSize));
+        QCOMPARE(QString::fromStdString(image.disk->parentPath), parent);
+        QCOMPARE(image.disk->logicalSectorSize, 512u);
+        // The summary is also a note, which is what the GUI's chain pane shows.
+        QCOMPARE(image.notes.size(), size_t(1));
+        QCOMPARE(image.notes[0], diskSummary(*image.disk));
+        if (name == "differencing.vhd") {
+            const std::vector<std::pair<std::string, std::string>> locators
+                = {{"parent_name", "base.vhd"},
+                   {"relative_path", ".\\base.vhd"},
+                   {"absolute_win32_path", "C:\\disks\\base.vhd"}};
+            QVERIFY(image.disk->parentLocator == locators);
+        }
+    }
+
+    // qemu-img is an independent writer of both formats.
+    void readsDisksQemuMade_data()
+    {
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<uint>("blockSize");
+        QTest::newRow("VHD fixed") << QStringList {"-f", "vpc", "-o", "subformat=fixed,force_size=on"} << "fixed" << 0u;
+        QTest::newRow("VHD dynamic") << QStringList {"-f", "vpc", "-o", "subformat=dynamic,force_size=on"} << "dynamic"
+                                     << uint(2 << 20);
+        QTest::newRow("VHDX dynamic") << QStringList {"-f", "vhdx", "-o", "block_size=8M"} << "dynamic"
+                                      << uint(8 << 20);
+        QTest::newRow("VHDX fixed") << QStringList {"-f", "vhdx", "-o", "subformat=fixed,block_size=8M"} << "fixed"
+                                    << uint(8 << 20);
+    }
+    void readsDisksQemuMade()
+    {
+        QFETCH(QStringList, options);
+        QFETCH(QString, type);
+        QFETCH(uint, blockSize);
+        const QString qemuImg = QStandardPaths::findExecutable("qemu-img");
+        if (qemuImg.isEmpty())
+            QSKIP("qemu-img (qemu-utils) is not installed");
+        QTemporaryDir dir;
+        const QString path = dir.filePath("disk");
+        const auto made
+            = testsupport::runProcess(qemuImg, QStringList {"create", "-q"} + options + QStringList {path, "64M"});
+        QVERIFY2(made.exitCode == 0, made.err.constData());
+        QVERIFY(detectDiskFormat(path.toStdString()) != DiskFormat::None);
+        const VhdxInfo disk = readDiskInfo(path.toStdString());
+        QCOMPARE(QString(diskTypeName(disk.type)), type);
+        QCOMPARE(disk.virtualSize, uint64_t(64) << 20);
+        QCOMPARE(disk.blockSize, uint32_t(blockSize));
+    }
+
+    void rejectsWhatIsNotASource_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<qulonglong>("offset");
+        const QString notAny = "not a tar archive, OCI layout, docker archive, VHDX/VHD disk or Windows layer folder; ";
+        QTest::newRow("0-byte file") << "empty.bin"
+                                     << "an empty file (0 bytes): " + notAny + "starts with " << 0ull;
+        QTest::newRow("random bytes") << "random.bin" << notAny + "starts with 3f a2 17 00 c9 5e" << 0ull;
+        QTest::newRow("gzip of text") << "notes.txt.gz"
+                                      << "gzip-compressed data that, decompressed, is " + notAny + "starts with 6e 6f"
+                                      << 0ull;
+        QTest::newRow("VHD with a bad checksum")
+            << "broken-checksum.vhd"
+            << "VHD footer checksum mismatch (stored " << qulonglong(2560 - 512 + 64);
+    }
+    void rejectsWhatIsNotASource()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, message);
+        QFETCH(qulonglong, offset);
+        const fs::path path = images("disks/" + name.toStdString());
+        for (const bool viaInspect : {false, true}) {
+            try {
+                if (viaInspect)
+                    isLayerBlob(path);
+                ImageSource::open(path);
+                QFAIL("no error");
+            } catch (const Error& error) {
+                QVERIFY2(QString::fromStdString(error.message()).contains(message), error.what());
+                QCOMPARE(error.where().file, path.string());
+                QCOMPARE(error.where().offset.value_or(~0ull), uint64_t(offset));
+            }
+        }
     }
 
     void readsImageChain_data()

@@ -8,6 +8,8 @@ using namespace layerscope;
 using namespace layerscope::index;
 using wcow::EntryType;
 
+Q_DECLARE_METATYPE(std::vector<std::string>)
+
 namespace {
 
 wcow::WindowsEntry entry(std::string path, EntryType type = EntryType::File, uint64_t size = 0)
@@ -245,7 +247,7 @@ private slots:
         QCOMPARE(index.recordCount(), size_t(100000));
         const double perEntry = double(index.memoryBytes()) / double(index.recordCount());
         qInfo("index memory: %.0f bytes per entry", perEntry);
-        QVERIFY(perEntry < 300);
+        QVERIFY(perEntry < 150);
     }
 
     void builderPeaksNearTheIndexSize()
@@ -329,6 +331,167 @@ private slots:
                 QCOMPARE(r->node, n);
         }
         QCOMPARE(childNames(index, index.find("files/dir6")), (std::vector<std::string> {"again"}));
+    }
+
+    // A single layer is its own merged view unless merging would drop or replace something.
+    void mergesToItselfOnlyWhenMergingChangesNothing_data()
+    {
+        QTest::addColumn<bool>("caseInsensitive");
+        QTest::addColumn<std::vector<std::string>>("paths");
+        QTest::addColumn<bool>("expected");
+        QTest::newRow("plain layer") << true << std::vector<std::string> {"Files", "Files/a", "Files/b/c"} << true;
+        QTest::newRow("whiteout") << true << std::vector<std::string> {"Files", "Files/.wh.a"} << false;
+        QTest::newRow("case variants") << true << std::vector<std::string> {"Files", "Files/a", "Files/A"} << false;
+        QTest::newRow("case variants in a Linux tree")
+            << false << std::vector<std::string> {"etc", "etc/a", "etc/A"} << true;
+    }
+    void mergesToItselfOnlyWhenMergingChangesNothing()
+    {
+        QFETCH(bool, caseInsensitive);
+        QFETCH(std::vector<std::string>, paths);
+        QFETCH(bool, expected);
+        // As a scan builds a layer: case variants kept apart.
+        TreeIndexBuilder builder(caseInsensitive, /*keepCaseVariants=*/true);
+        for (const std::string& path : paths)
+            builder.add(entry(path, path.find(".wh.") != std::string::npos ? EntryType::Whiteout : EntryType::File),
+                        std::nullopt);
+        const TreeIndex layer = builder.finish();
+        QCOMPARE(mergesToItself(layer), expected);
+        if (!expected)
+            return;
+        const TreeIndex* layers[] = {&layer};
+        const TreeIndex merged = mergeLayers(layers);
+        QCOMPARE(allPaths(merged), allPaths(layer));
+        QCOMPARE(merged.recordCount(), layer.recordCount());
+        for (size_t i = 0; i < layer.recordCount(); ++i) {
+            QCOMPARE(merged.path(merged.records()[i].node), layer.path(layer.records()[i].node));
+            QCOMPARE(merged.records()[i].layer, layer.records()[i].layer);
+        }
+    }
+
+    // PackedTime holds 1601-2145 at full precision; anything else goes to the index's side table, exactly, also
+    // through a merge (which copies records between indexes).
+    void keepsEveryTimeExactly()
+    {
+        using wcow::PaxTime;
+        const int64_t origin = TreeIndex::PackedTime::Origin;
+        const std::vector<PaxTime> times = {{0, 0},
+                                            {origin, 0},
+                                            {origin - 1, 999999999},
+                                            {origin + (int64_t(1) << 34) - 1, 999999999},
+                                            {origin + (int64_t(1) << 34), 0},
+                                            {8589934591, 0}, // the ustar maximum, 2242
+                                            {-1, 500000000},
+                                            {INT64_MIN, 0},
+                                            {INT64_MAX, 999999999},
+                                            {1700000000, 123456700}};
+        TreeIndexBuilder builder(true);
+        for (size_t i = 0; i < times.size(); ++i) {
+            auto e = entry("Files/t" + std::to_string(i));
+            e.modified = times[i];
+            e.created = times[(i + 1) % times.size()];
+            e.accessed = times[(i + 2) % times.size()];
+            e.changed = times[(i + 3) % times.size()];
+            builder.add(e, std::nullopt);
+        }
+        const TreeIndex layer = builder.finish();
+        // A lower layer with wide times of its own, so the merged side table must renumber.
+        TreeIndexBuilder lowerBuilder(true);
+        auto old = entry("Files/old");
+        old.modified = {INT64_MIN + 1, 1};
+        lowerBuilder.add(old, std::nullopt);
+        const TreeIndex lower = lowerBuilder.finish();
+        const TreeIndex* chain[] = {&lower, &layer};
+        const TreeIndex merged = mergeLayers(chain);
+        for (const TreeIndex* index : {&layer, &merged}) {
+            for (size_t i = 0; i < times.size(); ++i) {
+                const auto* r = index->record(index->find("Files/t" + std::to_string(i)));
+                QVERIFY(r);
+                QCOMPARE(index->modified(*r), times[i]);
+                QCOMPARE(index->created(*r), std::optional(times[(i + 1) % times.size()]));
+                QCOMPARE(index->accessed(*r), std::optional(times[(i + 2) % times.size()]));
+                QCOMPARE(index->changed(*r), std::optional(times[(i + 3) % times.size()]));
+                QCOMPARE(index->entry(*r).modified, times[i]);
+            }
+        }
+        QCOMPARE(merged.modified(*merged.record(merged.find("Files/old"))), (PaxTime {INT64_MIN + 1, 1}));
+    }
+
+    // Records with every field set pack to more than a Record's size; finish() then unpacks them into a new array
+    // instead of in place. Every field must come back either way.
+    void unpacksRecordsWithEveryFieldSet_data()
+    {
+        QTest::addColumn<bool>("everyField");
+        QTest::newRow("in place") << false;
+        QTest::newRow("every field: copied") << true;
+    }
+    void unpacksRecordsWithEveryFieldSet()
+    {
+        QFETCH(bool, everyField);
+        TreeIndexBuilder builder(true);
+        std::vector<wcow::WindowsEntry> entries;
+        for (int i = 0; i < 3000; ++i) {
+            auto e = entry("Files/d" + std::to_string(i % 13) + "/f" + std::to_string(i), EntryType::File,
+                           uint64_t(i) * 1000003);
+            e.tarIndex = uint64_t(i) * 2;
+            e.mode = 0100644;
+            e.modified = {1700000000 + i, uint32_t(i)};
+            e.sddl = "O:SYG:SYD:(A;;FA;;;S-1-5-21-" + std::to_string(i % 5) + ")";
+            if (everyField || i % 2 == 0) {
+                e.attributes = 0x20 | uint32_t(i % 4);
+                e.created = wcow::PaxTime {1600000000 + i, 7};
+                e.accessed = wcow::PaxTime {1650000000 + i, 8};
+                e.changed = wcow::PaxTime {1690000000 + i, 9};
+            }
+            if (everyField || i % 3 == 0) {
+                e.linkTarget = "target" + std::to_string(i);
+                e.xattrs = {{"user.a", std::to_string(i)}};
+            }
+            Sha256Digest digest {};
+            digest[0] = uint8_t(i);
+            digest[31] = uint8_t(i >> 8);
+            builder.add(e, digest, uint16_t(everyField ? 1 + i % 7 : 0));
+            entries.push_back(e);
+        }
+        const TreeIndex index = builder.finish();
+        QCOMPARE(index.recordCount(), entries.size());
+        for (size_t i = 0; i < entries.size(); ++i) {
+            const auto& r = index.records()[i];
+            const wcow::WindowsEntry e = index.entry(r);
+            const auto& expected = entries[i];
+            QCOMPARE(e.path, expected.path);
+            QCOMPARE(e.size, expected.size);
+            QCOMPARE(e.tarIndex, expected.tarIndex);
+            QCOMPARE(e.mode, expected.mode);
+            QCOMPARE(e.modified, expected.modified);
+            QCOMPARE(e.created, expected.created);
+            QCOMPARE(e.accessed, expected.accessed);
+            QCOMPARE(e.changed, expected.changed);
+            QCOMPARE(e.attributes, expected.attributes);
+            QCOMPARE(e.sddl, expected.sddl);
+            QCOMPARE(e.linkTarget, expected.linkTarget);
+            QCOMPARE(e.xattrs, expected.xattrs);
+            QCOMPARE(r.sha256[0], uint8_t(i));
+            QCOMPARE(r.sha256[31], uint8_t(i >> 8));
+            QCOMPARE(r.layer, uint16_t(everyField ? 1 + i % 7 : 0));
+            QCOMPARE(index.record(r.node), &r);
+        }
+    }
+
+    // Nodes are numbered breadth first: a node's children are consecutive ids after every id of the level above.
+    void numbersNodesBreadthFirst()
+    {
+        const TreeIndex index = build(
+            true,
+            {entry("Files/b/x"), entry("Files/a"), entry("Hives/h"), entry("Files/b/y"), entry("UtilityVM/Files/z")});
+        std::vector<std::string> order;
+        for (NodeId n = 0; n < index.nodeCount(); ++n)
+            order.push_back(index.path(n));
+        QCOMPARE(order,
+                 (std::vector<std::string> {"", "Files", "Hives", "UtilityVM", "Files/a", "Files/b", "Hives/h",
+                                            "UtilityVM/Files", "Files/b/x", "Files/b/y", "UtilityVM/Files/z"}));
+        for (NodeId n = 1; n < index.nodeCount(); ++n)
+            QVERIFY(index.parent(n) < n);
     }
 };
 

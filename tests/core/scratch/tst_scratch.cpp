@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -373,6 +374,65 @@ private slots:
 
         backend->discard(work, Progress::none());
         QVERIFY(!fs::exists(work));
+    }
+
+    // Compared with its source, an edited image shows the edits as unexpected and nothing else: the parent folders'
+    // new times and the Hives entry the commit writes are explained by named rules (issue 16).
+    void comparingAnEditWithItsSourceFlagsOnlyTheEdits()
+    {
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString();
+        const fs::path work = root / "work";
+        auto backend = createPortableBackend();
+        backend->prepare({imageFixture("oci-layout"), {}, false, work, {}}, Progress::none());
+        writeText(work / "Windows" / "System32" / "added.dll", "added into a base folder\n");
+        writeText(work / "NewDir" / "a.txt", "modified delta file\n");
+        fs::remove(work / "Windows" / "old.log");
+        // Folder times as an editor leaves them: touched by the edits inside.
+        const auto later = fs::last_write_time(work / "Windows") + std::chrono::hours(24);
+        for (const fs::path& dir : {work / "Windows", work / "Windows" / "System32", work / "NewDir"})
+            fs::last_write_time(dir, later);
+        CommitRequest request;
+        request.layerOut = root / "layer.tar.gz";
+        request.imageOut = root / "new-image";
+        backend->commit(work, request, Progress::none());
+
+        auto before = image::ImageSource::open(imageFixture("oci-layout"));
+        auto after = image::ImageSource::open(root / "new-image");
+        const index::TreeIndex a = image::mergedView(*before, true);
+        const index::TreeIndex b = image::mergedView(*after, true);
+        const diff::DiffResult result = diff::TreeDiff::compare({"source", "", &a, diff::DiffSide::Kind::Merged, true},
+                                                                {"edited", "", &b, diff::DiffSide::Kind::Merged, true},
+                                                                diff::DiffRules::builtin());
+        std::set<std::string> unexpected;
+        std::map<std::string, std::set<std::string>> explainedBy; // every rule that explains a part of the change
+        std::string described; // every change, for the failure message
+        for (const auto& change : result.changes()) {
+            const std::string path = result.path(change);
+            described += path + ":";
+            for (const auto field : change.fields.list())
+                described += std::string(" ") + diff::fieldName(field);
+            described += change.expected ? " (expected)\n" : " (UNEXPECTED)\n";
+            if (!change.expected)
+                unexpected.insert(path);
+            for (const uint16_t rule : result.rulesOf(change))
+                explainedBy[path].insert(result.rules()[rule].name());
+        }
+        qInfo("%s", described.c_str());
+        const std::set<std::string> edits
+            = {"Files/NewDir/a.txt", "Files/Windows/old.log", "Files/Windows/System32/added.dll"};
+        QCOMPARE(unexpected, edits);
+        for (const char* folder : {"Files/Windows", "Files/Windows/System32", "Files/NewDir"})
+            QVERIFY2(explainedBy[folder].count("folder-times-follow-contents"), folder);
+        QVERIFY(explainedBy["Hives"].count("hives-dir-metadata"));
+        // A folder whose entries did not change keeps its time unexplained: the rule looks at the contents.
+        QVERIFY(!explainedBy["Files"].count("folder-times-follow-contents"));
+
+        // Without the rules, the folders and Hives are flagged: the rules are what explains them.
+        const diff::DiffResult strict
+            = diff::TreeDiff::compare({"source", "", &a, diff::DiffSide::Kind::Merged, true},
+                                      {"edited", "", &b, diff::DiffSide::Kind::Merged, true}, diff::DiffRules::none());
+        QVERIFY(strict.summary().unexpected > edits.size());
     }
 
     void aLayerBlobIsAChainOfOne()

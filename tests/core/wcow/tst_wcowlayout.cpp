@@ -40,6 +40,18 @@ WindowsEntry stream(const std::string& path)
 {
     return entry(path, EntryType::Stream, 1);
 }
+WindowsEntry withAttributes(WindowsEntry e, uint32_t attributes)
+{
+    e.attributes = attributes;
+    return e;
+}
+// An entry as the scanner hands it over: its position in the tar and its header's byte offset.
+WindowsEntry at(WindowsEntry e, uint64_t index, uint64_t offset)
+{
+    e.tarIndex = index;
+    e.headerOffset = offset;
+    return e;
+}
 
 // The smallest importable base layer (§3.1): four directories, five 8192-byte hives.
 std::vector<WindowsEntry> minimalBase()
@@ -135,10 +147,25 @@ private slots:
             << Layout::WindowsBase;
         QTest::newRow("delta") << minimalDelta() << Layout::WindowsDelta;
         QTest::newRow("delta with whiteouts and streams")
+            << std::vector<WindowsEntry> {dir("Files"),
+                                          dir("Hives"),
+                                          file("Hives/Software_Delta", 8192),
+                                          dir("Files/app"),
+                                          whiteout("Files/app/.wh.old.dll"),
+                                          file("Files/app/app.exe"),
+                                          file("Files/app/readme.txt"),
+                                          stream("Files/app/readme.txt:Zone.Identifier"),
+                                          stream("Files/app/readme.txt:x"),
+                                          hardlink("Files/app/copy.exe", "Files/app/app.exe")}
+            << Layout::WindowsDelta;
+        QTest::newRow("names Windows accepts")
             << plus(minimalDelta(),
-                    {whiteout("Files/app/.wh.old.dll"), file("Files/app/readme.txt"),
-                     stream("Files/app/readme.txt:Zone.Identifier"), stream("Files/app/readme.txt:x"),
-                     hardlink("Files/app/copy.exe", "Files/app/app.exe")})
+                    {stream("Files/app/app.exe:Zone.Identifier"), file("Files/app/CONSOLE.txt"),
+                     file("Files/app/com10"), file("Files/app/.hidden"), file("Files/app/a b.c d"),
+                     file("Files/app/\u00dcn\u00efc\u00f6d\u00e9 \U0001F600"), file("Files/app/lpt"),
+                     withAttributes(file("Files/app/big", (uint64_t(8) << 30) - 1), 32),
+                     withAttributes(entry("Files/app/link", EntryType::Symlink, 0, "C:\\x"), 0x420),
+                     withAttributes(entry("Files/app/junction", EntryType::Junction, 0, "C:\\y"), 0x410)})
             << Layout::WindowsDelta;
         QTest::newRow("delta with UtilityVM changes")
             << plus(minimalDelta(), {dir("UtilityVM"), dir("UtilityVM/Files"), file("UtilityVM/Files/x.dll")})
@@ -146,8 +173,14 @@ private slots:
         QTest::newRow("registry-only delta")
             << std::vector<WindowsEntry> {dir("Files"), dir("Hives"), file("Hives/System_Delta", 8192)}
             << Layout::WindowsDelta;
-        QTest::newRow("linux") << std::vector<WindowsEntry> {dir("bin"), file("bin/sh"), whiteout("etc/.wh.passwd"),
-                                                             file("usr/lib/missing/parent.so"), file("bin/sh")}
+        QTest::newRow("linux") << std::vector<WindowsEntry> {dir("bin"),
+                                                             file("bin/sh"),
+                                                             whiteout("etc/.wh.passwd"),
+                                                             file("usr/lib/missing/parent.so"),
+                                                             file("bin/SH"),
+                                                             file("bin/con"),
+                                                             file("bin/a:b?"),
+                                                             file("bin/\xff")}
                                << Layout::Linux;
         QTest::newRow("root entry is ignored")
             << plus({entry("", EntryType::Directory)}, {dir("Files")}) << Layout::WindowsDelta;
@@ -235,6 +268,47 @@ private slots:
             << plus(minimalDelta(), {file("Files/app/a.txt"), file("Files/app/b.txt"), stream("Files/app/a.txt:s")})
             << Layout::WindowsDelta << Severity::Warning << "Files/app/a.txt:s"
             << "not directly after its owner";
+        // Names Windows cannot create (ntfsNameProblem), on the last component of each entry.
+        const std::pair<const char*, const char*> badNames[] = {
+            {"CON", "reserved device name CON"},
+            {"nul.txt", "reserved device name NUL"},
+            {"Com1.log", "reserved device name COM1"},
+            {"lpt9", "reserved device name LPT9"},
+            {"aux", "reserved device name AUX"},
+            {"prn.tar.gz", "reserved device name PRN"},
+            {"a<b", "contains '<'"},
+            {"a>b", "contains '>'"},
+            {"say \"hi\"", "contains '\"'"},
+            {"a|b", "contains '|'"},
+            {"why?", "contains '?'"},
+            {"*.txt", "contains '*'"},
+            {"tab\there", "control character"},
+            {"trailing.", "ends with a dot or a space"},
+            {"trailing ", "ends with a dot or a space"},
+            {"caf\xe9", "not valid UTF-8"},
+            {"over\xc0\xaflong", "not valid UTF-8"},
+            {"surrogate\xed\xa0\x80", "not valid UTF-8"},
+        };
+        for (const auto& [name, why] : badNames) {
+            const std::string path = std::string("Files/app/") + name;
+            QTest::newRow(qPrintable(QString("bad name ") + QString::fromLatin1(name).toHtmlEscaped()))
+                << plus(minimalDelta(), {file(path)}) << Layout::WindowsDelta << Severity::Error
+                << QString::fromStdString(path) << why;
+        }
+        QTest::newRow("bad directory name") << plus(minimalDelta(), {dir("Files/app/dir.")}) << Layout::WindowsDelta
+                                            << Severity::Error << "Files/app/dir."
+                                            << "Windows cannot create it";
+        QTest::newRow("file of 8 GiB") << plus(minimalDelta(), {file("Files/app/disk.img", uint64_t(8) << 30)})
+                                       << Layout::WindowsDelta << Severity::Warning << "Files/app/disk.img"
+                                       << "moby/moby#40444";
+        QTest::newRow("reparse attribute on a file")
+            << plus(minimalDelta(), {withAttributes(file("Files/app/odd.dat"), 0x420)}) << Layout::WindowsDelta
+            << Severity::Warning << "Files/app/odd.dat"
+            << "reparse-point attribute (0x400) but is a file";
+        QTest::newRow("reparse attribute on a directory")
+            << plus(minimalDelta(), {withAttributes(dir("Files/app/mount"), 0x410)}) << Layout::WindowsDelta
+            << Severity::Warning << "Files/app/mount"
+            << "but is a directory";
         QTest::newRow("delta without a Files directory entry")
             << std::vector<WindowsEntry> {dir("Hives"), file("Hives/System_Delta", 8192)} << Layout::WindowsDelta
             << Severity::Warning << "Files"
@@ -254,6 +328,50 @@ private slots:
         QCOMPARE(problem.severity, severity);
         QCOMPARE(QString::fromStdString(problem.path), path);
         QVERIFY2(QString::fromStdString(problem.message).contains(message), qPrintable(describe(result.problems)));
+    }
+
+    // hdr-only.tar in Go's test data: the same names twice. Both headers are named by index and byte offset.
+    void namesBothEntriesOfADuplicate()
+    {
+        auto delta = minimalDelta();
+        for (size_t i = 0; i < delta.size(); ++i)
+            delta[i] = at(delta[i], i, 512 * i);
+        delta.push_back(at(file("Files/app/app.exe"), 9, 7168));
+        const auto windows = check(delta);
+        QCOMPARE(windows.problems.size(), size_t(1));
+        QCOMPARE(windows.problems[0].severity, Severity::Error);
+        QVERIFY2(windows.problems[0].message.find("entry 9 at byte 7168 repeats entry 4 at byte 2048")
+                     != std::string::npos,
+                 qPrintable(describe(windows.problems)));
+
+        const auto other = check({at(dir("bin"), 0, 0), at(file("bin/sh"), 1, 512), at(file("bin/sh"), 2, 2048)});
+        QCOMPARE(other.layout, Layout::Linux);
+        QCOMPARE(other.problems.size(), size_t(1));
+        QCOMPARE(other.problems[0].severity, Severity::Warning);
+        QVERIFY2(other.problems[0].message.find("entry 2 at byte 2048 repeats entry 1 at byte 512") != std::string::npos
+                     && other.problems[0].message.find("only the later one counts") != std::string::npos,
+                 qPrintable(describe(other.problems)));
+    }
+
+    // containerd/containerd#4301, microsoft/hcsshim#830: a whiteout in a directory the layer has no entry for.
+    void whiteoutNeedsItsDirectoryInTheLayer()
+    {
+        const auto result
+            = check(plus(minimalDelta(),
+                         {whiteout("Files/Windows/System32/CatRoot/.wh.x.cat"),
+                          whiteout("Files/Windows/System32/CatRoot/.wh.y.cat"), whiteout("Files/app/.wh.old.dll")}));
+        QCOMPARE(result.layout, Layout::WindowsDelta);
+        QVERIFY2(result.problems.size() == 2, qPrintable(describe(result.problems)));
+        QCOMPARE(result.problems[0].path, std::string("Files/Windows/System32/CatRoot/.wh.x.cat"));
+        QVERIFY(result.problems[0].message.find("must come from a parent layer") != std::string::npos);
+        QCOMPARE(result.problems[1].severity, Severity::Warning);
+        QCOMPARE(result.problems[1].path, std::string("Files/Windows/System32/CatRoot/.wh.x.cat"));
+        QVERIFY2(result.problems[1].message.find("whiteout without an entry for its directory "
+                                                 "\"Files/Windows/System32/CatRoot\"")
+                         != std::string::npos
+                     && result.problems[1].message.find("containerd/containerd#4301, microsoft/hcsshim#830")
+                         != std::string::npos,
+                 qPrintable(describe(result.problems)));
     }
 
     void imgutilBaseLayerHasFiveZeroLengthHives()
