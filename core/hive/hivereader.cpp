@@ -325,6 +325,8 @@ bool HiveReader::Parser::parseKey(uint32_t rel, uint32_t parentRel, const std::s
     key.offset = at;
     key.flags = readU16(nk + 2);
     key.lastWritten = readU64(nk + 4);
+    key.layerBits = nk[13];
+    key.security = readU32(nk + 44);
     const uint32_t parent = readU32(nk + 16);
     const uint32_t subkeyCount = readU32(nk + 20);
     const uint32_t subkeyList = readU32(nk + 28);
@@ -365,8 +367,11 @@ bool HiveReader::Parser::parseKey(uint32_t rel, uint32_t parentRel, const std::s
     } else if (auto s = payload(security, "security cell of " + quote(path), at + 4 + 44)) {
         if (s->size() < 20 || std::memcmp(s->data(), "sk", 2) != 0)
             error(at + 4 + 44, "security offset of " + quote(path) + " does not point to an \"sk\" cell");
-        else
-            ++m_securityRefs[security];
+        else if (++m_securityRefs[security] == 1) {
+            const uint32_t length = readU32(s->data() + 16);
+            if (20 + uint64_t(length) <= s->size())
+                m_r.m_descriptors.emplace(security, std::vector<uint8_t>(s->begin() + 20, s->begin() + 20 + length));
+        }
     }
 
     uint32_t actualMaxValueName = 0, actualMaxValueData = 0;
@@ -536,6 +541,7 @@ bool HiveReader::Parser::parseValue(uint32_t rel, const std::string& path, uint6
     value.type = readU32(vk + 12);
     const uint16_t flags = readU16(vk + 16);
     value.offset = at;
+    value.flags = flags;
     if (kValueFixedSize + nameLength > p->size()) {
         error(at + 4 + 2, "value name length " + std::to_string(nameLength) + " runs past the end of its cell");
         nameLength = p->size() - kValueFixedSize;
@@ -765,6 +771,12 @@ const HiveReader::Value* HiveReader::Key::value(std::string_view name) const
                 return &v;
     } catch (const Error&) { }
     return nullptr;
+}
+
+std::span<const uint8_t> HiveReader::securityDescriptor(const Key& key) const
+{
+    const auto it = m_descriptors.find(key.security);
+    return it == m_descriptors.end() ? std::span<const uint8_t>() : std::span<const uint8_t>(it->second);
 }
 
 bool HiveReader::valid() const
