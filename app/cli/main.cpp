@@ -22,7 +22,7 @@ constexpr Command commands[] = {
     {"tree", runTree, "list the entries of one layer or of the merged view of an image source"},
     {"diff", runDiff, "compare two trees; tell real differences from expected round-trip noise"},
     {"verify", runVerify, "check every digest, size, diff_id and layout rule of an image source"},
-    {"hive", runHive, "validate and dump a registry hive file, or one inside a layer"},
+    {"hive", runHive, "validate and dump a registry hive (file or layer entry); hive diff compares two"},
     {"make-base", runMakeBase, "create an empty (or folder-based) Windows base layer, OCI layout or docker archive"},
     {"scratch", runScratch, "prepare, inspect, commit or discard a writable scratch layer over a chain"},
 };

@@ -348,10 +348,11 @@ void writeReexport(const std::vector<uint8_t>& baseTar, io::ByteSink& sink)
         setRecord(e.header, "atime", wcow::formatPaxTime(kImportTime));
         setRecord(e.header, "ctime", wcow::formatPaxTime(kImportTime));
         if (e.header.path == kBcdPath) {
-            // §2.4: ProcessUtilityVMImage rewrites the BCD store in place.
+            // §2.4: ProcessUtilityVMImage rewrites the BCD store in place: new bytes and time stamps, the same
+            // registry (the diff looks inside and explains it as hive-rewritten-equal).
             hive::HiveWriteOptions options;
             options.lastWritten = hive::fileTimeFromUnix(kImportTime.seconds);
-            e.data = hive::minimalBcdStore("other description", options);
+            e.data = hive::minimalBcdStore("LayerScope", options);
             e.header.size = e.data.size();
         } else if (e.header.path == kSampleChangedPath) {
             // The planted real change: Everyone may now read the file. No round-trip rule explains that.

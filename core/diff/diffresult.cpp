@@ -12,6 +12,15 @@ namespace layerscope::diff {
 
 using Record = index::TreeIndex::Record;
 
+const HiveComparison* DiffResult::hive(const Change& change) const
+{
+    if (m_hives.empty() || m_changes.empty() || &change < m_changes.data()
+        || &change >= m_changes.data() + m_changes.size())
+        return nullptr;
+    const auto it = m_hives.find(size_t(&change - m_changes.data()));
+    return it == m_hives.end() ? nullptr : it->second.get();
+}
+
 std::string DiffResult::path(const Change& change) const
 {
     if (change.a != index::InvalidNode)

@@ -5,8 +5,10 @@
 #include "diff/diffrules.h"
 #include "diff/diffside.h"
 #include "diff/hardlinkgroups.h"
+#include "diff/hivecomparison.h"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -61,6 +63,11 @@ public:
     // Per rule: how many expected changes it helped explain (a change may need several rules).
     const std::vector<uint64_t>& ruleCounts() const { return m_ruleCounts; }
 
+    // The registry-level comparison of a changed hive (see HiveComparison), or null.
+    const HiveComparison* hive(const Change& change) const;
+    // How many changes carry one.
+    size_t hiveCount() const { return m_hives.size(); }
+
     std::string path(const Change& change) const;
     const index::TreeIndex::Record* record(const Change& change, Side side) const;
     // The value of a field on one side as people read it ("sha256:…", "0x20 (ARCHIVE)", an RFC 3339 time);
@@ -77,6 +84,7 @@ private:
     DiffSummary m_summary;
     std::vector<std::vector<uint16_t>> m_ruleSets {{}};
     std::vector<uint64_t> m_ruleCounts;
+    std::map<size_t, std::shared_ptr<const HiveComparison>> m_hives; // by index into m_changes
     std::unique_ptr<HardlinkGroups> m_groupsA;
     std::unique_ptr<HardlinkGroups> m_groupsB;
     std::vector<std::string> m_scope;

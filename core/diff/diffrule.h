@@ -3,6 +3,7 @@
 
 #include "diff/change.h"
 #include "diff/field.h"
+#include "diff/hivecomparison.h"
 #include "diff/pathglob.h"
 #include "index/treeindex.h"
 
@@ -29,6 +30,9 @@ struct ChangeContext
     const index::TreeIndex::Record* effectiveA = nullptr;
     const index::TreeIndex::Record* effectiveB = nullptr;
     bool sameHardlinkGroup = false; // both names belong to hard-link groups holding the same set of names
+    // A changed registry hive compared as a registry (TreeDiff looks into config hives, Hives/*_Delta and the
+    // BCD store when both sides can be read); null otherwise.
+    const HiveComparison* hive = nullptr;
 };
 
 // One named reason why a difference is expected. A rule covers paths (globs), fields and change kinds, optionally

@@ -10,6 +10,7 @@ DiffSide DiffSide::of(const image::ResolvedTree& resolved, const std::string& sp
     side.digest = resolved.digest;
     side.windows = resolved.windows;
     side.tree = &resolved.tree;
+    side.readFiles = resolved.readFiles;
     switch (resolved.origin) {
     case image::ResolvedTree::Origin::Layer:
         side.kind = Kind::Layer;

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "common/progress.h"
 #include "image/treespec.h"
 #include "index/treeindex.h"
 
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace layerscope::diff {
 
@@ -26,6 +30,11 @@ struct DiffSide
     // Names compare case-insensitively (NTFS). Either side being a Windows tree, or a case-insensitive index, makes
     // the whole comparison case-insensitive.
     bool windows = false;
+    // Reads files of the tree (image::ResolvedTree::readFiles): lets the diff look into registry hives. Optional;
+    // without it changed hives are compared by digest only.
+    std::function<std::vector<std::vector<uint8_t>>(
+        const index::TreeIndex& tree, const std::vector<index::NodeId>& nodes, uint64_t maxBytes, Progress& progress)>
+        readFiles;
 
     // The side for a resolved tree specification (the CLI's and the app's A and B); `tree` must outlive it.
     static DiffSide of(const image::ResolvedTree& tree, const std::string& spec);

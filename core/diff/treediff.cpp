@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "diff/treediff.h"
 
+#include "common/error.h"
 #include "wcow/casefold.h"
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 namespace layerscope::diff {
 
@@ -79,6 +81,14 @@ std::string_view trimLinkTarget(std::string_view target)
     return target;
 }
 
+// The registry hives of a Windows layer the diff looks into when their bytes differ: the five config hives of a
+// base layer (wcow-layer-format §3.1), the per-layer registry deltas (registry-delta-hives §1) and the utility VM's
+// boot store (registry-delta-hives §5).
+constexpr std::string_view kConfigHives[] = {"DEFAULT", "SAM", "SECURITY", "SOFTWARE", "SYSTEM"};
+constexpr std::string_view kConfigDir = "Files/Windows/System32/config/";
+constexpr std::string_view kBcdPath = "UtilityVM/Files/EFI/Microsoft/Boot/BCD";
+constexpr std::string_view kDeltaSuffix = "_delta"; // compared folded: Hives/System_Delta, SYSTEM_DELTA, …
+
 // The fields a folder on disk can carry faithfully (DiffSide::Folder).
 constexpr FieldSet kFolderFields {Field::Content,  Field::Size,       Field::Type,
                                   Field::Modified, Field::LinkTarget, Field::HardlinkGroup};
@@ -96,6 +106,8 @@ public:
         , m_folderMode(a.kind == DiffSide::Kind::Folder || b.kind == DiffSide::Kind::Folder)
         , m_groupsA(std::make_unique<HardlinkGroups>(m_ta, m_fold))
         , m_groupsB(std::make_unique<HardlinkGroups>(m_tb, m_fold))
+        , m_readA(a.readFiles)
+        , m_readB(b.readFiles)
     {
         if (m_folderMode)
             m_compared = kFolderFields;
@@ -116,6 +128,7 @@ public:
 
     void run(std::string_view subtree)
     {
+        compareHives(subtree);
         std::vector<Frame> stack;
         if (subtree.empty()) {
             stack.push_back(Frame {merge(m_ta.root(), m_tb.root(), true), 0, {}, {}});
@@ -176,6 +189,7 @@ public:
         std::unique_ptr<HardlinkGroups> groupsA;
         std::unique_ptr<HardlinkGroups> groupsB;
         std::vector<std::string> scope;
+        std::map<size_t, std::shared_ptr<const HiveComparison>> hives;
         FieldSet compared;
         bool fold = false;
         bool orderCompared = false;
@@ -191,6 +205,7 @@ public:
                         std::move(m_groupsA),
                         std::move(m_groupsB),
                         std::move(m_scope),
+                        std::move(m_hiveOfChange),
                         m_compared,
                         m_fold,
                         m_bothLayers,
@@ -199,6 +214,75 @@ public:
 
 private:
     std::string key(std::string_view name) const { return m_fold ? wcow::foldCase(name) : std::string(name); }
+
+    // Before the walk: every hive path whose file differs on the two sides is read from both and compared as a
+    // registry, so that the rules can tell a rewritten but equal hive from a real registry change. Hives are few
+    // (at most eleven per layer), and each side's layer is streamed once for all of them.
+    void compareHives(std::string_view subtree)
+    {
+        if (!m_readA || !m_readB)
+            return;
+        std::vector<std::string> paths;
+        for (std::string_view name : kConfigHives)
+            paths.push_back(std::string(kConfigDir) + std::string(name));
+        paths.emplace_back(kBcdPath);
+        for (const index::TreeIndex* tree : {&m_ta, &m_tb}) {
+            const NodeId hives = tree->find("Hives");
+            if (hives == InvalidNode)
+                continue;
+            for (NodeId c : tree->children(hives)) {
+                const std::string name(tree->name(c));
+                if (wcow::foldCase(name).ends_with(wcow::foldCase(kDeltaSuffix)))
+                    paths.push_back("Hives/" + name);
+            }
+        }
+        const std::string scope = subtree.empty() ? std::string() : key(subtree);
+        std::vector<NodeId> nodesA, nodesB;
+        std::vector<std::string> keys;
+        for (const std::string& p : paths) {
+            const std::string k = key(p);
+            if (std::find(keys.begin(), keys.end(), k) != keys.end())
+                continue;
+            if (!scope.empty() && k != scope && !k.starts_with(scope + "/"))
+                continue;
+            const NodeId a = m_ta.find(p), b = m_tb.find(p);
+            const Record* ra = a == InvalidNode ? nullptr : m_ta.record(a);
+            const Record* rb = b == InvalidNode ? nullptr : m_tb.record(b);
+            if (!ra || !rb || ra->type != EntryType::File || rb->type != EntryType::File)
+                continue;
+            if (ra->has(Record::HasHash) && rb->has(Record::HasHash) && ra->sha256 == rb->sha256
+                && ra->size == rb->size)
+                continue;
+            nodesA.push_back(a);
+            nodesB.push_back(b);
+            keys.push_back(k);
+        }
+        if (keys.empty())
+            return;
+        constexpr uint64_t limit = hive::HiveReader::kMaxHiveSize + 1;
+        auto dataA = m_readA(m_ta, nodesA, limit, m_progress);
+        auto dataB = m_readB(m_tb, nodesB, limit, m_progress);
+        for (size_t i = 0; i < keys.size(); ++i) {
+            auto c = std::make_shared<HiveComparison>();
+            auto parse = [&](std::vector<uint8_t>& bytes, const char* side) -> std::unique_ptr<hive::HiveReader> {
+                if (bytes.size() > hive::HiveReader::kMaxHiveSize) {
+                    c->problem = std::string(side) + " is larger than the 512 MiB a hive may have";
+                    return nullptr;
+                }
+                auto r = std::make_unique<hive::HiveReader>(bytes);
+                std::vector<uint8_t>().swap(bytes);
+                if (!r->root() && c->problem.empty())
+                    c->problem = std::string(side) + " is not a readable hive: "
+                        + (r->problems().empty() ? std::string("no root key") : r->problems().front().message);
+                return r;
+            };
+            c->a = parse(dataA[i], "A");
+            c->b = parse(dataB[i], "B");
+            if (c->a && c->b && c->a->root() && c->b->root())
+                c->diff = std::make_unique<hive::HiveDiff>(*c->a, *c->b, m_progress);
+            m_hives.emplace(keys[i], std::move(c));
+        }
+    }
 
     void tick(const Item& item)
     {
@@ -377,6 +461,14 @@ private:
         ctx.effectiveA = &ea;
         ctx.effectiveB = &eb;
         ctx.sameHardlinkGroup = groupA && groupB && HardlinkGroups::sameNames(groupA, groupB);
+        std::shared_ptr<const HiveComparison> hive;
+        if (!m_hives.empty()) {
+            const auto it = m_hives.find(m_fold ? folded : pathA);
+            if (it != m_hives.end()) {
+                hive = it->second;
+                ctx.hive = hive.get();
+            }
+        }
 
         std::vector<uint16_t> used;
         int best = -1;
@@ -396,6 +488,8 @@ private:
         change.expected = change.explained == f;
         if (change.expected)
             change.rule = uint16_t(best);
+        if (hive)
+            m_hiveOfChange.emplace(m_changes.size(), std::move(hive));
         record(change, std::move(used));
     }
 
@@ -469,6 +563,11 @@ private:
     std::unique_ptr<HardlinkGroups> m_groupsA;
     std::unique_ptr<HardlinkGroups> m_groupsB;
     FieldSet m_compared = FieldSet::all();
+    std::function<std::vector<std::vector<uint8_t>>(const index::TreeIndex&, const std::vector<NodeId>&, uint64_t,
+                                                    Progress&)>
+        m_readA, m_readB;
+    std::unordered_map<std::string, std::shared_ptr<const HiveComparison>> m_hives; // by matching path
+    std::map<size_t, std::shared_ptr<const HiveComparison>> m_hiveOfChange;
     std::vector<std::string> m_scope;
     std::vector<std::string> m_scopeKeys;
     std::vector<uint32_t> m_matchB; // per record of A (tar order): the matched record of B
@@ -516,6 +615,7 @@ DiffResult TreeDiff::compare(const DiffSide& a, const DiffSide& b, const DiffRul
     result.m_groupsA = std::move(out.groupsA);
     result.m_groupsB = std::move(out.groupsB);
     result.m_scope = std::move(out.scope);
+    result.m_hives = std::move(out.hives);
     result.m_subtree = std::string(subtree);
     result.m_compared = out.compared;
     result.m_fold = out.fold;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 #include <unordered_set>
 
@@ -53,6 +54,30 @@ std::string signatureText(std::span<const uint8_t> payload)
         return quote(std::string(reinterpret_cast<const char*>(payload.data()), 2));
     return hexBytes(payload.first(2));
 }
+
+// Cells followed once each (key nodes, lists, values, data): a bit per 8-byte cell slot, since allocated cells
+// start on 8-byte boundaries (regf-hive-format §5). Hashing every offset instead cost a fifth of the time of
+// reading a large hive. Offsets that are not such a boundary (a corrupt pointer) are kept in a small set.
+class SeenCells
+{
+public:
+    void reserve(uint64_t bytes) { m_bits.assign(size_t(bytes / 8 + 1), false); }
+    // True when `rel` was not seen before (and is now).
+    bool insert(uint32_t rel)
+    {
+        if (rel % 8 == 0 && rel / 8 < m_bits.size()) {
+            if (m_bits[rel / 8])
+                return false;
+            m_bits[rel / 8] = true;
+            return true;
+        }
+        return m_other.insert(rel).second;
+    }
+
+private:
+    std::vector<bool> m_bits;
+    std::unordered_set<uint32_t> m_other;
+};
 
 } // namespace
 
@@ -106,7 +131,7 @@ private:
     HiveReader& m_r;
     std::span<const uint8_t> m_b;
     std::vector<Cell> m_cells; // sorted by offset
-    std::unordered_set<uint32_t> m_seenKeys, m_seenLists, m_seenValues, m_seenData;
+    SeenCells m_seenKeys, m_seenLists, m_seenValues, m_seenData;
     std::map<uint32_t, uint32_t> m_securityRefs; // sk cell → keys that point at it
     uint64_t m_dataBudget; // value bytes may not exceed the file size: catches shared data cells
     bool m_bigData = true;
@@ -277,6 +302,8 @@ void HiveReader::Parser::run()
     }
     if (!parseHeader())
         return;
+    for (SeenCells* seen : {&m_seenKeys, &m_seenLists, &m_seenValues, &m_seenData})
+        seen->reserve(m_b.size());
     walkBins();
     const uint32_t rootRel = m_r.m_header.rootOffset;
     auto p = payload(rootRel, "root key", 36);
@@ -308,7 +335,7 @@ bool HiveReader::Parser::parseKey(uint32_t rel, uint32_t parentRel, const std::s
                   + "; not followed");
         return false;
     }
-    if (!m_seenKeys.insert(rel).second) {
+    if (!m_seenKeys.insert(rel)) {
         error(at,
               "key node reached a second time (a cycle or a shared subtree) from " + quote(parentPath)
                   + "; not followed");
@@ -325,6 +352,8 @@ bool HiveReader::Parser::parseKey(uint32_t rel, uint32_t parentRel, const std::s
     key.offset = at;
     key.flags = readU16(nk + 2);
     key.lastWritten = readU64(nk + 4);
+    key.layerBits = nk[13];
+    key.security = readU32(nk + 44);
     const uint32_t parent = readU32(nk + 16);
     const uint32_t subkeyCount = readU32(nk + 20);
     const uint32_t subkeyList = readU32(nk + 28);
@@ -365,8 +394,11 @@ bool HiveReader::Parser::parseKey(uint32_t rel, uint32_t parentRel, const std::s
     } else if (auto s = payload(security, "security cell of " + quote(path), at + 4 + 44)) {
         if (s->size() < 20 || std::memcmp(s->data(), "sk", 2) != 0)
             error(at + 4 + 44, "security offset of " + quote(path) + " does not point to an \"sk\" cell");
-        else
-            ++m_securityRefs[security];
+        else if (++m_securityRefs[security] == 1) {
+            const uint32_t length = readU32(s->data() + 16);
+            if (20 + uint64_t(length) <= s->size())
+                m_r.m_descriptors.emplace(security, std::vector<uint8_t>(s->begin() + 20, s->begin() + 20 + length));
+        }
     }
 
     uint32_t actualMaxValueName = 0, actualMaxValueData = 0;
@@ -429,7 +461,7 @@ bool HiveReader::Parser::parseKey(uint32_t rel, uint32_t parentRel, const std::s
 void HiveReader::Parser::collectList(uint32_t rel, const std::string& path, uint64_t referrer, bool underIndexRoot,
                                      std::vector<ListEntry>& out)
 {
-    if (!m_seenLists.insert(rel).second) {
+    if (!m_seenLists.insert(rel)) {
         error(referrer,
               "subkey list at " + hexOffset(fileOffset(rel)) + " of " + quote(path)
                   + " is used a second time (a cycle or a shared list); not followed");
@@ -483,7 +515,7 @@ void HiveReader::Parser::collectList(uint32_t rel, const std::string& path, uint
 void HiveReader::Parser::parseValues(uint32_t count, uint32_t listRel, const std::string& path, uint64_t nkOffset,
                                      Key& key, uint32_t& maxName, uint32_t& maxData)
 {
-    if (!m_seenLists.insert(listRel).second && listRel != kNil) {
+    if (!m_seenLists.insert(listRel) && listRel != kNil) {
         error(nkOffset + 4 + 40, "value list of " + quote(path) + " is shared with another key; not followed");
         return;
     }
@@ -517,7 +549,7 @@ void HiveReader::Parser::parseValues(uint32_t count, uint32_t listRel, const std
 bool HiveReader::Parser::parseValue(uint32_t rel, const std::string& path, uint64_t referrer, Value& value,
                                     std::u16string& rawName)
 {
-    if (rel != kNil && !m_seenValues.insert(rel).second) {
+    if (rel != kNil && !m_seenValues.insert(rel)) {
         error(referrer, "value cell at " + hexOffset(fileOffset(rel)) + " is listed twice; not followed");
         return false;
     }
@@ -536,6 +568,7 @@ bool HiveReader::Parser::parseValue(uint32_t rel, const std::string& path, uint6
     value.type = readU32(vk + 12);
     const uint16_t flags = readU16(vk + 16);
     value.offset = at;
+    value.flags = flags;
     if (kValueFixedSize + nameLength > p->size()) {
         error(at + 4 + 2, "value name length " + std::to_string(nameLength) + " runs past the end of its cell");
         nameLength = p->size() - kValueFixedSize;
@@ -575,7 +608,7 @@ void HiveReader::Parser::readData(uint32_t size, uint32_t dataRel, const std::st
                   + " bytes, more than the file can still hold (data cells shared or sizes forged)");
         return;
     }
-    if (dataRel != kNil && !m_seenData.insert(dataRel).second) {
+    if (dataRel != kNil && !m_seenData.insert(dataRel)) {
         error(ref, what + " shares its data cell at " + hexOffset(fileOffset(dataRel)) + " with another value");
         return;
     }
@@ -594,7 +627,7 @@ void HiveReader::Parser::readData(uint32_t size, uint32_t dataRel, const std::st
                       + " bytes but has " + std::to_string(count));
             return;
         }
-        if (!m_seenData.insert(listRel).second) {
+        if (!m_seenData.insert(listRel)) {
             error(dbAt + 4 + 4, what + " shares its big-data segment list with another value");
             return;
         }
@@ -611,7 +644,7 @@ void HiveReader::Parser::readData(uint32_t size, uint32_t dataRel, const std::st
         for (size_t k = 0; k < needed; ++k) {
             const uint32_t segRel = readU32(list->data() + 4 * k);
             const uint64_t entryAt = fileOffset(listRel) + 4 + 4 * k;
-            if (!m_seenData.insert(segRel).second) {
+            if (!m_seenData.insert(segRel)) {
                 error(entryAt, what + " uses the segment at " + hexOffset(fileOffset(segRel)) + " twice");
                 return;
             }
@@ -721,10 +754,11 @@ HiveReader HiveReader::fromFile(const std::filesystem::path& path)
                     "hive of " + std::to_string(size) + " bytes exceeds the " + std::to_string(kMaxHiveSize >> 20)
                         + " MiB limit");
     std::ifstream in(path, std::ios::binary);
-    std::vector<uint8_t> bytes(size);
-    if (!in || !in.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(size)))
+    // Not a zero-filled vector: every byte is overwritten by the read, and clearing 50 MB first is measurable.
+    const std::unique_ptr<uint8_t[]> bytes(new uint8_t[size_t(size)]);
+    if (!in || !in.read(reinterpret_cast<char*>(bytes.get()), std::streamsize(size)))
         throw Error(Error::Where {path.string(), {}, {}, {}}, "cannot read hive");
-    return HiveReader(bytes);
+    return HiveReader(std::span<const uint8_t>(bytes.get(), size_t(size)));
 }
 
 std::string HiveReader::version() const
@@ -765,6 +799,12 @@ const HiveReader::Value* HiveReader::Key::value(std::string_view name) const
                 return &v;
     } catch (const Error&) { }
     return nullptr;
+}
+
+std::span<const uint8_t> HiveReader::securityDescriptor(const Key& key) const
+{
+    const auto it = m_descriptors.find(key.security);
+    return it == m_descriptors.end() ? std::span<const uint8_t>() : std::span<const uint8_t>(it->second);
 }
 
 bool HiveReader::valid() const

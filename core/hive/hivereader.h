@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -38,6 +39,7 @@ public:
         uint32_t type = 0;
         std::vector<uint8_t> data;
         uint64_t offset = 0; // file offset of the vk cell
+        uint16_t flags = 0; // vk flags: 0x1 compressed name, 0x2 tombstone in a delta hive (registry-delta-hives §3.2)
     };
 
     struct Key
@@ -46,6 +48,9 @@ public:
         std::string className;
         uint64_t lastWritten = 0; // FILETIME
         uint16_t flags = 0;
+        // nk byte 13 (registry-delta-hives §3.1): layered-key bits of delta hives, 0 in ordinary hives.
+        uint8_t layerBits = 0;
+        uint32_t security = 0xFFFFFFFF; // relative offset of the key's sk cell; see securityDescriptor()
         uint64_t offset = 0; // file offset of the nk cell
         std::vector<Key> subkeys; // in list order (sorted in a well-formed hive)
         std::vector<Value> values; // in value-list order
@@ -83,6 +88,10 @@ public:
     // A key by backslash-separated path below the root ("Objects\\{guid}"), case-insensitive; "" = root.
     const Key* find(std::string_view path) const;
 
+    // The self-relative security descriptor held by a key's sk cell (regf-hive-format §10); empty when the key has
+    // none or its cell is unusable.
+    std::span<const uint8_t> securityDescriptor(const Key& key) const;
+
     const std::vector<Problem>& problems() const { return m_problems; }
     bool valid() const; // no errors (warnings allowed)
     size_t errorCount() const;
@@ -101,6 +110,7 @@ private:
     uint64_t m_fileSize = 0;
     std::optional<Key> m_root;
     std::vector<Problem> m_problems;
+    std::map<uint32_t, std::vector<uint8_t>> m_descriptors; // sk cell → descriptor; keys share a few of them
 };
 
 std::string severityName(HiveReader::Severity severity); // "error" / "warning"

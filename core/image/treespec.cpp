@@ -5,11 +5,15 @@
 #include "image/imageanalysis.h"
 #include "image/imagesource.h"
 #include "image/sourcedetector.h"
+#include "index/entrydata.h"
 #include "index/folderscan.h"
 #include "index/layerscan.h"
+#include "io/filesource.h"
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <memory>
 
 namespace layerscope::image {
 
@@ -57,6 +61,65 @@ ResolvedTree fromScan(const std::string& label, index::LayerScan scan)
     return out;
 }
 
+// The first `maxBytes` bytes of a file on disk; empty when it cannot be read (the diff then just cannot look in).
+std::vector<uint8_t> readFilePrefix(const fs::path& file, uint64_t maxBytes)
+{
+    std::vector<uint8_t> out;
+    try {
+        io::FileSource source(file);
+        std::vector<uint8_t> buffer(size_t(1) << 20);
+        while (out.size() < maxBytes) {
+            const size_t n
+                = source.read(buffer.data(), size_t(std::min<uint64_t>(buffer.size(), maxBytes - out.size())));
+            if (n == 0)
+                break;
+            out.insert(out.end(), buffer.begin(), buffer.begin() + ptrdiff_t(n));
+        }
+    } catch (const Error&) {
+        out.clear();
+    }
+    return out;
+}
+
+// ResolvedTree::readFiles for a tree read from an image source: layer `fixedLayer`, or for a merged view
+// (fixedLayer < 0) the layer each record names. Blobs are read in one pass per layer, layer folders and their
+// chains as plain files (wcow-layer-format §2.1).
+void attachReader(ResolvedTree& out, std::shared_ptr<ImageSource> source, int fixedLayer)
+{
+    out.readFiles = [source, fixedLayer](const index::TreeIndex& tree, const std::vector<index::NodeId>& nodes,
+                                         uint64_t maxBytes, Progress& progress) {
+        std::vector<std::vector<uint8_t>> data(nodes.size());
+        const Image& image = source->image();
+        std::map<size_t, std::vector<size_t>> byLayer; // layer -> positions in `nodes`
+        for (size_t i = 0; i < nodes.size(); ++i) {
+            const index::TreeIndex::Record* r = tree.record(nodes[i]);
+            if (!r || r->type != wcow::EntryType::File)
+                continue;
+            const size_t layer = fixedLayer >= 0 ? size_t(fixedLayer) : size_t(r->layer);
+            if (layer >= image.layers.size())
+                continue;
+            if (source->kind() == SourceKind::LayerFolder)
+                data[i] = readFilePrefix(image.layers[layer].folder / fs::u8path(tree.path(nodes[i])), maxBytes);
+            else
+                byLayer[layer].push_back(i);
+        }
+        for (const auto& [layer, positions] : byLayer) {
+            std::vector<uint64_t> tarIndexes;
+            for (size_t i : positions)
+                tarIndexes.push_back(tree.record(nodes[i])->tarIndex);
+            std::vector<std::vector<uint8_t>> read;
+            try {
+                read = index::readEntries(source->openLayerBlob(layer), tarIndexes, maxBytes, progress);
+            } catch (const Error&) {
+                continue; // a foreign layer without its blob, or an unreadable one: nothing to look into
+            }
+            for (size_t k = 0; k < positions.size(); ++k)
+                data[positions[k]] = std::move(read[k]);
+        }
+        return data;
+    };
+}
+
 } // namespace
 
 ResolvedTree resolveTree(const std::string& spec, Progress& progress)
@@ -97,6 +160,18 @@ ResolvedTree resolveTree(const std::string& spec, const TreeSpecOptions& options
             out.windows = true;
             out.origin = ResolvedTree::Origin::Folder;
             out.tree = index::scanFolder(path, folderOptions);
+            // The tree's paths carry the "Files/" prefix the folder itself does not have.
+            out.readFiles = [path](const index::TreeIndex& tree, const std::vector<index::NodeId>& nodes,
+                                   uint64_t maxBytes, Progress&) {
+                std::vector<std::vector<uint8_t>> data(nodes.size());
+                for (size_t i = 0; i < nodes.size(); ++i) {
+                    const index::TreeIndex::Record* r = tree.record(nodes[i]);
+                    const std::string p = tree.path(nodes[i]);
+                    if (r && r->type == wcow::EntryType::File && p.starts_with("Files/"))
+                        data[i] = readFilePrefix(path / fs::u8path(p.substr(6)), maxBytes);
+                }
+                return data;
+            };
             return out;
         }
     }
@@ -104,19 +179,23 @@ ResolvedTree resolveTree(const std::string& spec, const TreeSpecOptions& options
     OpenOptions openOptions;
     openOptions.platform = options.platform;
     openOptions.progress = &progress;
-    auto source = ImageSource::open(path, openOptions);
+    std::shared_ptr<ImageSource> source = ImageSource::open(path, openOptions);
     const Image& image = source->image();
 
     if (selector.empty()) {
         switch (source->kind()) {
-        case SourceKind::Layer:
-            return fromScan(spec, source->scanLayer(0, scanOptions));
+        case SourceKind::Layer: {
+            ResolvedTree out = fromScan(spec, source->scanLayer(0, scanOptions));
+            attachReader(out, source, 0);
+            return out;
+        }
         case SourceKind::LayerFolder: {
             // The folder itself is the top layer: its own files, not the merged chain.
             const size_t top = image.layers.size() - 1;
             ResolvedTree out = fromScan(spec, source->scanLayer(top, scanOptions));
             out.windows = true;
             out.origin = ResolvedTree::Origin::Folder;
+            attachReader(out, source, int(top));
             return out;
         }
         default: {
@@ -126,6 +205,7 @@ ResolvedTree resolveTree(const std::string& spec, const TreeSpecOptions& options
             out.tree = mergedView(*source, options.hashFiles, progress);
             out.windows = image.isWindows() || out.tree.caseInsensitive();
             out.digest = image.chainIds.empty() ? std::string() : image.chainIds.back();
+            attachReader(out, source, -1);
             return out;
         }
         }
@@ -153,6 +233,7 @@ ResolvedTree resolveTree(const std::string& spec, const TreeSpecOptions& options
     out.windows = out.windows || image.isWindows();
     if (source->kind() == SourceKind::LayerFolder)
         out.origin = ResolvedTree::Origin::Folder; // a layer of a folder chain is read from the file system
+    attachReader(out, source, int(n));
     return out;
 }
 

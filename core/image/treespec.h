@@ -4,7 +4,10 @@
 #include "common/progress.h"
 #include "index/treeindex.h"
 
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace layerscope::image {
 
@@ -22,6 +25,12 @@ struct ResolvedTree
     bool windows = false; // names compare case-insensitively (NTFS)
     Origin origin = Origin::Layer;
     index::TreeIndex tree;
+    // Reads the first `maxBytes` bytes of files of `tree` (this tree), one pass per layer involved; a node without
+    // data (a folder, a link, an absent layer) gives an empty vector. The diff uses it to look into registry hives.
+    // Keeps the source open while it exists.
+    std::function<std::vector<std::vector<uint8_t>>(
+        const index::TreeIndex& tree, const std::vector<index::NodeId>& nodes, uint64_t maxBytes, Progress& progress)>
+        readFiles;
 };
 
 struct TreeSpecOptions

@@ -76,4 +76,40 @@ std::vector<uint8_t> readEntryData(const std::filesystem::path& layer, const Ent
     return sink.take();
 }
 
+std::vector<std::vector<uint8_t>> readEntries(std::unique_ptr<io::ByteSource> stored,
+                                              const std::vector<uint64_t>& tarIndexes, uint64_t maxBytes,
+                                              Progress& progress)
+{
+    std::vector<std::vector<uint8_t>> out(tarIndexes.size());
+    if (tarIndexes.empty())
+        return out;
+    const uint64_t last = *std::max_element(tarIndexes.begin(), tarIndexes.end());
+    auto stream = io::openDecompressed(std::move(stored));
+    tar::TarReader reader(*stream);
+    tar::TarHeader header;
+    while (reader.next(header)) {
+        if ((header.index & 0xFF) == 0) {
+            progress.checkCancelled();
+            progress.advance(stream->storedPosition(), stream->storedSize());
+        }
+        const bool hasData = header.type == tar::typeflag::Regular || header.type == tar::typeflag::RegularOld
+            || header.type == tar::typeflag::Contiguous;
+        for (size_t i = 0; i < tarIndexes.size(); ++i) {
+            if (tarIndexes[i] != header.index || !hasData)
+                continue;
+            while (out[i].size() < maxBytes) {
+                const auto chunk = reader.readDataChunk(size_t(std::min<uint64_t>(maxBytes - out[i].size(), SIZE_MAX)));
+                if (chunk.empty())
+                    break;
+                out[i].insert(out[i].end(), chunk.begin(), chunk.end());
+                progress.checkCancelled();
+            }
+            break;
+        }
+        if (header.index >= last)
+            break;
+    }
+    return out;
+}
+
 } // namespace layerscope::index

@@ -33,4 +33,11 @@ uint64_t copyEntryData(const std::filesystem::path& layer, const EntrySelector& 
 std::vector<uint8_t> readEntryData(const std::filesystem::path& layer, const EntrySelector& entry, uint64_t maxBytes,
                                    Progress& progress = Progress::none());
 
+// The first `maxBytes` bytes of several entries, named by their position in the tar, in one pass over the layer
+// (reading stops after the last one wanted): the diff reads a layer's registry hives this way. An entry that is
+// absent or has no data gives an empty vector; the result is in the order of `tarIndexes`.
+std::vector<std::vector<uint8_t>> readEntries(std::unique_ptr<io::ByteSource> stored,
+                                              const std::vector<uint64_t>& tarIndexes, uint64_t maxBytes,
+                                              Progress& progress = Progress::none());
+
 } // namespace layerscope::index

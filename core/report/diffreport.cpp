@@ -258,6 +258,50 @@ std::string rulesInEffect(const DiffResult& r)
     return out;
 }
 
+// ---- registry hives (issue 13) ----
+
+constexpr size_t kMaxHiveRows = 200; // registry changes listed per hive in text and documents
+
+std::string hiveVerdict(const diff::HiveComparison& h)
+{
+    using V = layerscope::hive::HiveDiff::Verdict;
+    if (!h.diff)
+        return "not compared as a registry: " + h.problem;
+    const auto& d = *h.diff;
+    switch (d.verdict()) {
+    case V::Identical:
+        return "registry identical";
+    case V::EqualExceptNoise:
+        return "registry equal: rewritten, only time stamps and sequence numbers differ ("
+            + std::to_string(d.timestampOnly().size()) + " key times)";
+    case V::Different:
+        break;
+    }
+    using K = layerscope::hive::HiveDiff::Kind;
+    std::string out = "registry differs: " + std::to_string(d.changes().size()) + " change(s)";
+    std::string parts;
+    for (auto [kind, name] : {std::pair {K::KeyAdded, "keys added"},
+                              {K::KeyRemoved, "keys removed"},
+                              {K::KeyChanged, "keys changed"},
+                              {K::ValueAdded, "values added"},
+                              {K::ValueRemoved, "values removed"},
+                              {K::ValueChanged, "values changed"}})
+        if (d.count(kind))
+            parts += (parts.empty() ? "" : ", ") + std::to_string(d.count(kind)) + " " + name;
+    for (const auto& hc : d.header())
+        if (!hc.noise)
+            parts += (parts.empty() ? "" : ", ") + hc.field + " " + hc.a + " → " + hc.b;
+    return parts.empty() ? out : out + " (" + parts + ")";
+}
+
+const char* hiveMark(layerscope::hive::HiveDiff::Kind kind)
+{
+    using K = layerscope::hive::HiveDiff::Kind;
+    return kind == K::KeyAdded || kind == K::ValueAdded    ? "+"
+        : kind == K::KeyRemoved || kind == K::ValueRemoved ? "-"
+                                                           : "~";
+}
+
 } // namespace
 
 // ---- JSON -----------------------------------------------------------------------------------------------------
@@ -286,6 +330,10 @@ json changeToJson(const DiffResult& r, const Change& c)
         for (Field f : c.fields.without(c.explained).list())
             unexplained.push_back(diff::fieldName(f));
         j["unexpectedFields"] = std::move(unexplained);
+    }
+    if (const diff::HiveComparison* h = r.hive(c)) {
+        // The registry-level comparison of a changed hive; key times are counted, the first 100 listed.
+        j["hive"] = h->diff ? h->diff->toJson(100) : json {{"verdict", "not-compared"}, {"problem", h->problem}};
     }
     return j;
 }
@@ -362,6 +410,23 @@ void writeDiffText(const DiffResult& r, std::ostream& out, const DiffTextOptions
                     if (c.explained.contains(f))
                         out << "  (expected)";
                     out << '\n';
+                }
+                if (const diff::HiveComparison* h = r.hive(c)) {
+                    out << "        " << cleanText(hiveVerdict(*h)) << '\n';
+                    if (h->diff) {
+                        size_t rows = 0;
+                        for (const auto& hc : h->diff->changes()) {
+                            if (rows++ == kMaxHiveRows) {
+                                out << "          … " << (h->diff->changes().size() - kMaxHiveRows)
+                                    << " more (layerscope-cli hive diff lists them all)\n";
+                                break;
+                            }
+                            const std::string ta = h->diff->sideText(hc, false), tb = h->diff->sideText(hc, true);
+                            out << "          " << hiveMark(hc.kind) << " " << cleanText(h->diff->where(hc)) << ": "
+                                << cleanText(ta.empty() ? "(absent)" : ta) << " → "
+                                << cleanText(tb.empty() ? "(absent)" : tb) << '\n';
+                        }
+                    }
                 }
             }
         }
@@ -462,6 +527,31 @@ void writeDiffMarkdown(const DiffResult& r, std::ostream& out, const DiffDocumen
             }
         }
         out << "\n";
+    }
+
+    if (r.hiveCount() > 0) {
+        out << "## Registry changes\n\nChanged hives compared key by key and value by value (names "
+               "case-insensitively); time stamps and sequence numbers are noise.\n\n";
+        for (const Change& c : r.changes()) {
+            const diff::HiveComparison* h = r.hive(c);
+            if (!h)
+                continue;
+            out << "### " << md(r.path(c)) << "\n\n" << md(hiveVerdict(*h)) << ".\n\n";
+            if (!h->diff || h->diff->changes().empty())
+                continue;
+            out << "| Change | Where | A | B |\n|---|---|---|---|\n";
+            size_t rows = 0;
+            for (const auto& hc : h->diff->changes()) {
+                if (rows++ == kMaxHiveRows)
+                    break;
+                out << "| " << layerscope::hive::hiveChangeKindName(hc.kind) << " | " << md(h->diff->where(hc)) << " | "
+                    << md(h->diff->sideText(hc, false)) << " | " << md(h->diff->sideText(hc, true)) << " |\n";
+            }
+            if (h->diff->changes().size() > kMaxHiveRows)
+                out << "\n… and " << (h->diff->changes().size() - kMaxHiveRows)
+                    << " more (`layerscope-cli hive diff` lists them all).\n";
+            out << "\n";
+        }
     }
 
     out << "## Expected changes by rule\n\n";
@@ -579,6 +669,34 @@ void writeDiffHtml(const DiffResult& r, std::ostream& out, const DiffDocumentOpt
             }
         }
         out << "</table>\n";
+    }
+
+    if (r.hiveCount() > 0) {
+        out << "<h2>Registry changes</h2>\n<p>Changed hives compared key by key and value by value (names "
+               "case-insensitively); time stamps and sequence numbers are noise.</p>\n";
+        for (const Change& c : r.changes()) {
+            const diff::HiveComparison* h = r.hive(c);
+            if (!h)
+                continue;
+            const bool differs = !h->registryEqual();
+            out << "<h3 class=\"mono\">" << html(r.path(c)) << "</h3>\n<p class=\"verdict " << (differs ? "bad" : "ok")
+                << "\">" << html(hiveVerdict(*h)) << "</p>\n";
+            if (!h->diff || h->diff->changes().empty())
+                continue;
+            out << "<table>\n<tr><th>Change</th><th>Where</th><th>A</th><th>B</th></tr>\n";
+            size_t rows = 0;
+            for (const auto& hc : h->diff->changes()) {
+                if (rows++ == kMaxHiveRows)
+                    break;
+                out << "<tr><td>" << layerscope::hive::hiveChangeKindName(hc.kind) << "</td><td class=\"mono\">"
+                    << html(h->diff->where(hc)) << "</td><td class=\"mono\">" << html(h->diff->sideText(hc, false))
+                    << "</td><td class=\"mono\">" << html(h->diff->sideText(hc, true)) << "</td></tr>\n";
+            }
+            out << "</table>\n";
+            if (h->diff->changes().size() > kMaxHiveRows)
+                out << "<p>… and " << (h->diff->changes().size() - kMaxHiveRows)
+                    << " more (<code>layerscope-cli hive diff</code> lists them all).</p>\n";
+        }
     }
 
     out << "<h2>Expected changes by rule</h2>\n";

@@ -3,14 +3,19 @@
 // cancelled or failed comparison shows no results and saves nothing; search, sorting and "Unexpected only"; reports
 // never replace a file without consent.
 #include "changeview.h"
+#include "core/diff/treemaker.h"
+#include "diff/treediff.h"
 #include "diffmodel.h"
 #include "diffpane.h"
 #include "filedialogs.h"
+#include "hive/hivewriter.h"
+#include "hive/systemhives.h"
 #include "itemroles.h"
 #include "mainmenus.h"
 #include "mainwindow.h"
 #include "sortproxymodel.h"
 #include "taskrunner.h"
+#include "theme.h"
 #include "uitestsupport.h"
 
 #include <QAbstractItemModelTester>
@@ -219,6 +224,56 @@ private slots:
         // Selecting the first unexpected change works in the sorted view, and the side-by-side view shows it.
         QVERIFY(pane->selectFirstUnexpected());
         QVERIFY(pane->sideBySide()->topLevelItemCount() > 0);
+    }
+
+    // Issue 13: a changed hive shows its registry changes as a key tree, coloured like the file tree.
+    void changedHiveShowsItsKeyTree()
+    {
+        const std::string bcd = "UtilityVM/Files/EFI/Microsoft/Boot/BCD";
+        difftest::TreeMaker a;
+        for (const char* d : {"UtilityVM", "UtilityVM/Files", "UtilityVM/Files/EFI", "UtilityVM/Files/EFI/Microsoft",
+                              "UtilityVM/Files/EFI/Microsoft/Boot"})
+            a.dir(d);
+        a.file(bcd, {});
+        a.setData(bcd, hive::minimalBcdStore());
+        difftest::TreeMaker b = a;
+        hive::HiveKey edited = hive::minimalBcdTree("Edited");
+        edited.path("Objects\\{9dea862c-5cdd-4e70-acc1-f32b344d4795}\\Elements\\25000004")
+            .set(hive::HiveValue::qword("Element", 30));
+        b.setData(bcd, hive::HiveWriter::write(edited));
+        const index::TreeIndex ta = a.build(), tb = b.build();
+        const diff::DiffResult result = diff::TreeDiff::compare(
+            {"A", "", &ta, diff::DiffSide::Kind::Layer, true, a.reader()},
+            {"B", "", &tb, diff::DiffSide::Kind::Layer, true, b.reader()}, diff::DiffRules::builtin());
+        const diff::Change* change = nullptr;
+        for (const auto& c : result.changes())
+            if (result.path(c) == bcd)
+                change = &c;
+        QVERIFY(change);
+        ChangeView view;
+        view.showChange(result, change);
+        QTreeWidgetItem* registry = view.registryItem();
+        QVERIFY(registry);
+        QCOMPARE(registry->text(1), QStringLiteral("2 registry change(s)"));
+        // Objects ▸ {…loader} ▸ Elements ▸ 12000004 ▸ Element (changed), Objects ▸ {bootmgr} ▸ … ▸ 25000004 (added).
+        const auto find = [&](const QString& text) -> QTreeWidgetItem* {
+            const auto items = view.findItems(text, Qt::MatchStartsWith | Qt::MatchRecursive, 0);
+            return items.isEmpty() ? nullptr : items.first();
+        };
+        QTreeWidgetItem* added = find(QStringLiteral("25000004"));
+        QVERIFY(added);
+        QCOMPARE(added->text(0), QStringLiteral("25000004 — {bootmgr} timeout (0x25000004)"));
+        QCOMPARE(added->foreground(0).color(), Theme::color(Theme::Added));
+        QCOMPARE(added->text(1), QStringLiteral("(absent)"));
+        QTreeWidgetItem* element = find(QStringLiteral("12000004"));
+        QVERIFY(element && element->childCount() == 1);
+        QCOMPARE(element->child(0)->text(1), QStringLiteral("REG_SZ \"LayerScope\""));
+        QCOMPARE(element->child(0)->text(2), QStringLiteral("REG_SZ \"Edited\""));
+        QCOMPARE(element->child(0)->foreground(0).color(), Theme::color(Theme::Changed));
+        QCOMPARE(element->parent()->text(0), QStringLiteral("Elements"));
+        // Another change without a hive: no registry part.
+        view.showChange(result, nullptr);
+        QVERIFY(!view.registryItem());
     }
 
     void reportsNeverReplaceAFileWithoutConsent()

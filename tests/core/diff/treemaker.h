@@ -76,6 +76,10 @@ public:
                 return e;
         throw std::runtime_error("no entry " + path);
     }
+    void setData(const std::string& path, const std::vector<uint8_t>& bytes)
+    {
+        setData(path, std::string(bytes.begin(), bytes.end()));
+    }
     void setData(const std::string& path, const std::string& data)
     {
         m_data[path] = data;
@@ -122,6 +126,24 @@ public:
             builder.add(e, hash);
         }
         return builder.finish();
+    }
+
+    // DiffSide::readFiles over this maker's data (by the tree's path of each node), so the diff can look into
+    // hives; it holds a copy of the data.
+    auto reader() const
+    {
+        return [data = m_data](const layerscope::index::TreeIndex& tree,
+                               const std::vector<layerscope::index::NodeId>& nodes, uint64_t maxBytes,
+                               layerscope::Progress&) {
+            std::vector<std::vector<uint8_t>> out(nodes.size());
+            for (size_t i = 0; i < nodes.size(); ++i) {
+                const auto it = data.find(tree.path(nodes[i]));
+                if (it != data.end())
+                    out[i].assign(it->second.begin(),
+                                  it->second.begin() + std::min<size_t>(it->second.size(), maxBytes));
+            }
+            return out;
+        };
     }
 
 private:
