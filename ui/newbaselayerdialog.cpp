@@ -61,18 +61,25 @@ NewBaseLayerDialog::NewBaseLayerDialog(bool fromFolder, QWidget* parent)
     outputRow->addWidget(m_output, 1);
     outputRow->addWidget(browseOutput);
 
-    auto* folderRow = new QHBoxLayout;
-    auto* browseFolder = new QToolButton(this);
-    browseFolder->setText(QStringLiteral("…"));
-    connect(browseFolder, &QToolButton::clicked, this, [this] {
-        const QString path
-            = QFileDialog::getExistingDirectory(this, tr("Folder to Turn into Files/"), m_folder->text());
-        if (!path.isEmpty())
-            m_folder->setText(path);
-    });
-    folderRow->addWidget(m_folder, 1);
-    folderRow->addWidget(browseFolder);
-    m_folder->setPlaceholderText(tr("its contents become the layer's Files/"));
+    // The folder row exists only in "from folder" mode: a layout nobody adopts would leak, and widgets outside
+    // every layout would still be shown, piled up in the dialog's corner.
+    QHBoxLayout* folderRow = nullptr;
+    if (fromFolder) {
+        folderRow = new QHBoxLayout;
+        auto* browseFolder = new QToolButton(this);
+        browseFolder->setText(QStringLiteral("…"));
+        connect(browseFolder, &QToolButton::clicked, this, [this] {
+            const QString path
+                = QFileDialog::getExistingDirectory(this, tr("Folder to Turn into Files/"), m_folder->text());
+            if (!path.isEmpty())
+                m_folder->setText(path);
+        });
+        folderRow->addWidget(m_folder, 1);
+        folderRow->addWidget(browseFolder);
+        m_folder->setPlaceholderText(tr("its contents become the layer's Files/"));
+    } else {
+        m_folder->hide();
+    }
 
     m_osVersion->setPlaceholderText(tr("empty: any Windows host (e.g. 10.0.20348.1)"));
     m_tag->setPlaceholderText(tr("e.g. example/base:1 (images only)"));
