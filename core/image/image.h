@@ -22,6 +22,13 @@ enum class SourceKind {
     Folder, // any other folder (only useful as a tree)
 };
 
+// The most layers a source may list (manifest, manifest.json, layerchain.json). Docker's layer store refuses chains
+// deeper than 125; the limit leaves room for any real image while a hostile manifest of 100,000 layers is refused
+// before anything is verified or scanned 100,000 times.
+inline constexpr size_t MaxLayers = 1000;
+// "the image lists N layers; LayerScope reads at most MaxLayers".
+std::string tooManyLayers(size_t count);
+
 // "oci-layout", "oci-archive", "docker-archive", "layer", "layer-folder", "folder".
 const char* sourceKindName(SourceKind kind);
 

@@ -189,6 +189,11 @@ void Materializer::applyEntry(const wcow::WindowsEntry& entry, tar::TarReader& r
 
     const auto existing = m_nodes.find(key);
     if (existing != m_nodes.end()) {
+        // Across layers a differently spelled name replaces the lower one, as on NTFS; inside one layer the two
+        // entries would both be created, and the importer's create-new fails on the second (wcow-layer-format §1.2).
+        if (existing->second.listed && existing->second.layer == layer && existing->second.entry.path != entry.path)
+            refuse("'" + entry.path + "' and the earlier '" + existing->second.entry.path
+                   + "' of the same layer differ only in case; Windows can hold only one of them");
         if (entry.type == EntryType::Directory && existing->second.diskType == EntryType::Directory) {
             // A folder listed again by an upper layer (its parents are listed by every delta): new metadata only.
             existing->second.entry = entry;
