@@ -92,6 +92,7 @@ def layer_seeds(corpus: Corpus, fixtures: Path, shared: Path) -> list[bytes]:
         plain = plain_tar(path)
         if plain is not None and len(plain) <= 512 * KIB:
             corpus.add("tar_gzip", plain, path.name)
+            corpus.add("tarreader", plain, path.name)
             tars.append(plain)
     return tars
 
