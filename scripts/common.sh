@@ -17,9 +17,15 @@ LAYERSCOPE_PACKAGES=(
     golang-go golang-1.19-src libpython3.11-testsuite qemu-utils
 )
 
+# The sanitizer and fuzzing tree (scripts/test --sanitize, scripts/fuzz, .ci/run): clang 16 with its ASan, UBSan and
+# libFuzzer runtimes, and llvm-symbolizer for readable reports.
+LAYERSCOPE_SANITIZE_PACKAGES=(clang-16 libclang-rt-16-dev llvm-16)
+ASAN_BUILD_DIR=${ASAN_BUILD_DIR:-$LAYERSCOPE_ROOT/build-asan}
+
+# install_packages [EXTRA_PACKAGE...]: LAYERSCOPE_PACKAGES plus the extra ones, whichever are missing.
 install_packages() {
     local missing=()
-    for pkg in "${LAYERSCOPE_PACKAGES[@]}"; do
+    for pkg in "${LAYERSCOPE_PACKAGES[@]}" "$@"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -35,4 +41,27 @@ build() {
         cmake -S "$LAYERSCOPE_ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release
     fi
     cmake --build "$BUILD_DIR" --parallel "$(nproc)"
+}
+
+# One tree for both the sanitized suite and the fuzz targets: clang 16, -fsanitize=address,undefined with every
+# report fatal, the core library instrumented for libFuzzer's coverage feedback (tests/fuzz/CMakeLists.txt), -O1
+# with line tables so that reports name lines.
+build_sanitized() {
+    if [ ! -f "$ASAN_BUILD_DIR/build.ninja" ]; then
+        cmake -S "$LAYERSCOPE_ROOT" -B "$ASAN_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+            -DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only -DNDEBUG" \
+            -DLAYERSCOPE_SANITIZE=ON -DLAYERSCOPE_FUZZ=ON
+    fi
+    cmake --build "$ASAN_BUILD_DIR" --parallel "$(nproc)"
+}
+
+# Every sanitizer report fails the process that made it (and so its test); leaks are reported except the ones listed
+# in tests/sanitizers/lsan.supp (libraries outside this project).
+sanitizer_environment() {
+    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=86:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+    export LSAN_OPTIONS="suppressions=$LAYERSCOPE_ROOT/tests/sanitizers/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+    if command -v llvm-symbolizer-16 >/dev/null; then
+        export ASAN_SYMBOLIZER_PATH=$(command -v llvm-symbolizer-16)
+    fi
 }

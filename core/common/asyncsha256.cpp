@@ -71,7 +71,7 @@ AsyncSha256::AsyncSha256(size_t bufferSize, size_t bufferCount)
     Shared& s = *m_shared;
     s.bufferSize = bufferSize;
     for (size_t i = 0; i < std::max<size_t>(bufferCount, 2); ++i)
-        s.free.push_back({std::make_unique<uint8_t[]>(bufferSize), 0});
+        s.free.push_back({std::make_unique_for_overwrite<uint8_t[]>(bufferSize), 0});
     s.filling = s.take();
     s.worker = std::thread([&s] { s.run(); });
 }

@@ -48,6 +48,8 @@ Entry parseEntry(const JsonDocument& doc, size_t i)
     e.repoTags = doc.optionalStrings(object, e.jsonPath, "RepoTags");
     const std::string layersPath = JsonDocument::memberPath(e.jsonPath, "Layers");
     const json& layers = doc.array(doc.member(object, e.jsonPath, "Layers"), layersPath);
+    if (layers.size() > MaxLayers)
+        doc.fail(layersPath, tooManyLayers(layers.size()));
     for (size_t k = 0; k < layers.size(); ++k) {
         const std::string path = JsonDocument::elementPath(layersPath, k);
         e.layerPaths.push_back(BlobStore::checkedPath(doc.string(layers[k], path), doc.file(), path));
@@ -80,6 +82,12 @@ void readDockerArchive(const BlobStore& store, const OpenOptions& options, Image
     manifest.array(manifest.root(), "$");
     if (manifest.root().empty())
         manifest.fail("$", "lists no image");
+    // Each image's config is read to learn its platform; real archives hold a handful of images.
+    constexpr size_t MaxImages = 1024;
+    if (manifest.root().size() > MaxImages)
+        manifest.fail("$",
+                      "lists " + std::to_string(manifest.root().size()) + " images; LayerScope reads at most "
+                          + std::to_string(MaxImages));
 
     size_t chosen = 0;
     if (manifest.root().size() > 1 || !options.platform.empty()) {

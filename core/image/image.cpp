@@ -39,4 +39,10 @@ bool Image::isWindows() const
     return os == "windows";
 }
 
+std::string tooManyLayers(size_t count)
+{
+    return "lists " + std::to_string(count) + " layers; LayerScope reads at most " + std::to_string(MaxLayers)
+        + " (Docker's layer store refuses more than 125)";
+}
+
 } // namespace layerscope::image

@@ -23,6 +23,13 @@ enum class SourceKind {
     Disk, // a bare VHDX or VHD virtual disk: a summary (Image::disk), no layers
 };
 
+// The most layers a source may list (manifest, manifest.json, layerchain.json). Docker's layer store refuses chains
+// deeper than 125; the limit leaves room for any real image while a hostile manifest of 100,000 layers is refused
+// before anything is verified or scanned 100,000 times.
+inline constexpr size_t MaxLayers = 1000;
+// "the image lists N layers; LayerScope reads at most MaxLayers".
+std::string tooManyLayers(size_t count);
+
 // "oci-layout", "oci-archive", "docker-archive", "layer", "layer-folder", "folder", "disk".
 const char* sourceKindName(SourceKind kind);
 

@@ -11,7 +11,16 @@ JsonDocument::JsonDocument(std::span<const uint8_t> bytes, std::string file)
     : m_file(std::move(file))
 {
     try {
-        m_root = json::parse(bytes.begin(), bytes.end());
+        // Image documents nest a few levels; a hostile one nested 100,000 deep would parse (nlohmann's parser keeps
+        // its own stack) but copying or printing it recurses once per level and overflows the stack.
+        const json::parser_callback_t limitDepth = [this](int depth, json::parse_event_t event, json&) {
+            if (depth >= MaxDepth
+                && (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start))
+                throw Error({m_file, {}, {}, {}},
+                            "JSON nests deeper than " + std::to_string(MaxDepth) + " levels; image documents never do");
+            return true;
+        };
+        m_root = json::parse(bytes.begin(), bytes.end(), limitDepth);
     } catch (const json::parse_error& e) {
         std::string what = e.what();
         // nlohmann prefixes "[json.exception.parse_error.101] "; the rest reads well on its own.

@@ -17,8 +17,11 @@ namespace layerscope::image {
 class JsonDocument
 {
 public:
-    // Throws layerscope::Error naming the file and byte offset when the text is not JSON.
+    // Throws layerscope::Error naming the file and byte offset when the text is not JSON, and naming the file when
+    // it nests deeper than MaxDepth.
     JsonDocument(std::span<const uint8_t> bytes, std::string file);
+
+    static constexpr int MaxDepth = 64;
 
     const nlohmann::json& root() const { return m_root; }
     const std::string& file() const { return m_file; }

@@ -150,6 +150,8 @@ void readLayerFolder(const fs::path& top, Image& image)
     const std::string chainName = io::pathToUtf8(top / "layerchain.json");
     if (!parents)
         image.notes.push_back("no layerchain.json: parents unknown, showing this layer alone");
+    if (parents && parents->size() > MaxLayers)
+        throw Error({chainName, {}, {}, {}}, "$: " + tooManyLayers(parents->size()));
     if (parents) {
         for (size_t i = 0; i < parents->size(); ++i) {
             std::string note;
@@ -163,6 +165,13 @@ void readLayerFolder(const fs::path& top, Image& image)
                 found.push_back(false);
                 continue;
             }
+            // A parent must be a layer folder: a hostile layerchain.json naming "/" or "../../etc" must not make us
+            // list and read folders that hold no layer.
+            if (!isLayerFolder(*where))
+                throw Error({chainName, {}, {}, {}},
+                            "$[" + std::to_string(i) + "]: parent " + (*parents)[i] + " resolves to "
+                                + io::pathToUtf8(*where)
+                                + ", which is not a Windows layer folder (no Files folder or layerchain.json)");
             const fs::path c = canonicalOrSelf(*where);
             if (std::find(canonical.begin(), canonical.end(), c) != canonical.end())
                 throw Error({chainName, {}, {}, {}},

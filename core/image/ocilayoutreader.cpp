@@ -7,6 +7,8 @@
 #include "image/imageconfig.h"
 #include "image/jsondocument.h"
 
+#include <set>
+
 namespace layerscope::image {
 
 using nlohmann::json;
@@ -32,6 +34,8 @@ std::vector<uint8_t> readVerifiedBlob(const BlobStore& store, const std::string&
 namespace {
 
 constexpr int MaxIndexDepth = 4;
+// Real indexes list a manifest per platform (plus attestations): a few dozen at most.
+constexpr size_t MaxManifests = 1024;
 
 struct Candidate
 {
@@ -55,8 +59,11 @@ std::string docType(const JsonDocument& doc)
     return {};
 }
 
+// `expanded`: the nested indexes already read. Each may appear once in the whole walk: content addressing rules out
+// a true cycle, but three small indexes each listing the next one 300 times would otherwise describe 27 million
+// manifests.
 void collect(const BlobStore& store, const JsonDocument& index, const std::string& indexName, int depth,
-             std::vector<Candidate>& out, Image& image)
+             std::vector<Candidate>& out, Image& image, std::set<std::string>& expanded)
 {
     const json& root = index.object(index.root(), "$");
     const json& manifests = index.array(index.member(root, "$", "manifests"), "$.manifests");
@@ -78,11 +85,17 @@ void collect(const BlobStore& store, const JsonDocument& index, const std::strin
         if (mediatype::isIndex(type)) {
             if (depth >= MaxIndexDepth)
                 index.fail(path, "image indexes nest deeper than " + std::to_string(MaxIndexDepth) + " levels");
+            if (!expanded.insert(d.digest).second)
+                index.fail(path,
+                           "names index " + d.digest
+                               + " a second time; a nested index may appear once in the whole image");
             if (!doc)
                 doc.emplace(readVerifiedBlob(store, BlobStore::blobPath(d.digest), d.digest, d.size, referrer),
                             store.displayName(BlobStore::blobPath(d.digest)));
-            collect(store, *doc, "index " + d.digest, depth + 1, out, image);
+            collect(store, *doc, "index " + d.digest, depth + 1, out, image, expanded);
         } else if (mediatype::isManifest(type)) {
+            if (out.size() >= MaxManifests)
+                index.fail(path, "the image lists more than " + std::to_string(MaxManifests) + " manifests");
             Candidate c;
             c.platform = d.platform.value_or(PlatformInfo());
             c.platform.digest = d.digest;
@@ -110,7 +123,8 @@ void readOciLayout(const BlobStore& store, const OpenOptions& options, Image& im
     }
     JsonDocument index(store.readAll("index.json"), store.displayName("index.json"));
     std::vector<Candidate> candidates;
-    collect(store, index, "index.json", 0, candidates, image);
+    std::set<std::string> expanded;
+    collect(store, index, "index.json", 0, candidates, image, expanded);
     if (candidates.empty())
         index.fail("$.manifests", "lists no image manifest");
 
@@ -145,6 +159,8 @@ void readOciLayout(const BlobStore& store, const OpenOptions& options, Image& im
                           + "\" is not an image config media type (an artifact, not a container image?)");
 
     const json& layers = manifest.array(manifest.member(root, "$", "layers"), "$.layers");
+    if (layers.size() > MaxLayers)
+        manifest.fail("$.layers", tooManyLayers(layers.size()));
     for (size_t i = 0; i < layers.size(); ++i) {
         const std::string path = JsonDocument::elementPath("$.layers", i);
         Descriptor d = parseDescriptor(manifest, layers[i], path);

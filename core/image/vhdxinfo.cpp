@@ -231,7 +231,9 @@ VhdxInfo readVhdxInfo(const std::filesystem::path& path)
         file.fail(RegionTableOffsets[0], "neither region table (at 192 KiB and 256 KiB) is valid");
     if (!metadata)
         file.fail(RegionTableOffsets[0], "the region table has no metadata region");
-    const auto [regionOffset, regionLength] = *metadata;
+    // Plain variables, not a structured binding: the lambdas below capture them, which clang < 16 rejects.
+    const uint64_t regionOffset = metadata->first;
+    const uint32_t regionLength = metadata->second;
     if (regionLength < 64 * KiB)
         file.fail(regionOffset, "metadata region is smaller than its 64 KiB table");
 

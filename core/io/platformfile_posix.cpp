@@ -65,7 +65,8 @@ PlatformFile PlatformFile::openForReading(const std::filesystem::path& path)
     const std::string name = pathToUtf8(path);
     int handle;
     do {
-        handle = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below, as every other non-file.
+        handle = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     } while (handle < 0 && errno == EINTR);
     if (handle < 0)
         fail(name, "cannot open for reading", errno);
@@ -75,6 +76,14 @@ PlatformFile PlatformFile::openForReading(const std::filesystem::path& path)
         ::close(handle);
         fail(name, "cannot open for reading", EISDIR);
     }
+    if (!S_ISREG(info.st_mode)) {
+        // Sources are opened more than once (detection peeks at the start, readers then read from the start): a
+        // FIFO, socket or device would lose what the first open consumed, or block.
+        ::close(handle);
+        throw Error({name, {}, {}, {}},
+                    "not a regular file (a FIFO, socket or device?); save the stream to a file first");
+    }
+    (void)::fcntl(handle, F_SETFL, ::fcntl(handle, F_GETFL) & ~O_NONBLOCK);
 #if defined(POSIX_FADV_SEQUENTIAL)
     // Doubles the kernel's read-ahead window; layers are read once, front to back. Advice only, so the
     // result does not matter (it fails harmlessly on pipes).

@@ -91,7 +91,7 @@ ReadAheadSource::ReadAheadSource(std::unique_ptr<ByteSource> inner, size_t chunk
     s.inner = std::move(inner);
     s.chunkSize = chunkSize;
     for (size_t i = 0; i < std::max<size_t>(chunkCount, 2); ++i)
-        s.empty.push_back(std::make_unique<uint8_t[]>(chunkSize));
+        s.empty.push_back(std::make_unique_for_overwrite<uint8_t[]>(chunkSize));
     s.producer = std::thread([&s] { s.produce(); });
 }
 

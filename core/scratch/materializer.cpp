@@ -116,6 +116,25 @@ const Materializer::Origin& Materializer::ensureParents(std::string_view relativ
     return *current;
 }
 
+// A file that would not fit is refused before a byte of it is written: a small gzip can declare terabytes of
+// zeros, and filling the user's disk is no way to find out (issue 11). Some room is kept back for the baseline and
+// for everything else on that disk.
+void Materializer::reserveSpace(uint64_t size)
+{
+    constexpr uint64_t Reserve = uint64_t(64) << 20;
+    if (size + Reserve > m_knownFree) {
+        std::error_code ec;
+        const auto space = std::filesystem::space(m_folder.root(), ec);
+        if (ec)
+            return; // unknown: the write itself will say if the disk is full
+        m_knownFree = space.available;
+    }
+    if (size + Reserve > m_knownFree)
+        refuse("the file needs " + std::to_string(size) + " bytes but the work folder's disk has "
+               + std::to_string(m_knownFree) + " free (keeping " + std::to_string(Reserve >> 20) + " MiB back)");
+    m_knownFree -= size;
+}
+
 void Materializer::removeSubtree(const std::string& key)
 {
     const auto it = m_nodes.find(key);
@@ -189,6 +208,11 @@ void Materializer::applyEntry(const wcow::WindowsEntry& entry, tar::TarReader& r
 
     const auto existing = m_nodes.find(key);
     if (existing != m_nodes.end()) {
+        // Across layers a differently spelled name replaces the lower one, as on NTFS; inside one layer the two
+        // entries would both be created, and the importer's create-new fails on the second (wcow-layer-format §1.2).
+        if (existing->second.listed && existing->second.layer == layer && existing->second.entry.path != entry.path)
+            refuse("'" + entry.path + "' and the earlier '" + existing->second.entry.path
+                   + "' of the same layer differ only in case; Windows can hold only one of them");
         if (entry.type == EntryType::Directory && existing->second.diskType == EntryType::Directory) {
             // A folder listed again by an upper layer (its parents are listed by every delta): new metadata only.
             existing->second.entry = entry;
@@ -214,6 +238,7 @@ void Materializer::applyEntry(const wcow::WindowsEntry& entry, tar::TarReader& r
         setTimes = false; // in finish(), after the children
         break;
     case EntryType::File: {
+        reserveSpace(entry.size);
         auto sink = m_folder.createFile(diskPath);
         for (;;) {
             const auto chunk = reader.readDataChunk(size_t(1) << 20);

@@ -69,6 +69,7 @@ private:
     void applyEntry(const wcow::WindowsEntry& entry, tar::TarReader& reader, uint16_t layer);
     const Origin& ensureParents(std::string_view relative);
     void removeSubtree(const std::string& key);
+    void reserveSpace(uint64_t size);
     [[noreturn]] void refuse(const std::string& message) const;
 
     SafeFolder& m_folder;
@@ -85,6 +86,9 @@ private:
     uint64_t m_bytes = 0;
     uint64_t m_streams = 0;
     uint64_t m_timeFailures = 0;
+    // Free space of the work folder's disk as last asked, less what has been written since: asked again only when
+    // a file would not fit, so a layer of many files costs few queries.
+    uint64_t m_knownFree = 0;
 };
 
 } // namespace layerscope::scratch

@@ -1069,7 +1069,13 @@ void TarReader::handleEndOfArchive(uint64_t zeroBlockOffset, bool pendingExtensi
 void TarReader::drainTrailingBytes()
 {
     std::optional<uint64_t> firstNonZero;
+    const uint64_t marker = offset();
     for (;;) {
+        if (offset() - marker > MaxTrailingBytes)
+            throw Error(Error::Where {m_name, {}, {}, marker},
+                        "more than " + std::to_string(MaxTrailingBytes >> 20)
+                            + " MiB follow the end-of-archive marker; stopped reading (a decompression bomb, or "
+                              "another stream appended to the layer?)");
         if (available() == 0 && refillForData() == 0)
             break;
         if (!firstNonZero) {

@@ -54,6 +54,9 @@ public:
     static constexpr uint64_t MaxEntrySize = uint64_t(1) << 60;
     // Data runs of one sparse file (16 bytes each); Go has no limit, but real sparse files have far fewer.
     static constexpr size_t MaxSparseFragments = size_t(1) << 20;
+    // Bytes read after the end-of-archive marker before giving up: writers pad to a record (10 KiB for GNU tar), so
+    // more is a decompression bomb (a small gzip of gigabytes of zeros) or another stream appended.
+    static constexpr uint64_t MaxTrailingBytes = uint64_t(16) << 20;
     static constexpr size_t DefaultBufferSize = size_t(1) << 20;
 
     explicit TarReader(io::ByteSource& source, size_t bufferSize = DefaultBufferSize);

@@ -44,6 +44,9 @@ std::string toAscii(std::string_view text)
 void putString(Block& block, ustar::Field field, std::string_view text)
 {
     const size_t n = std::min(text.size(), field.size);
+    // An empty string_view may hold a null data(); memcpy from a null pointer is undefined even for 0 bytes.
+    if (n == 0)
+        return;
     std::memcpy(block.data() + field.offset, text.data(), n);
     // A truncated name ending in '/' would read as a directory to readers that ignore PAX (Go trims it too).
     if (text.size() > field.size && text[field.size - 1] == '/') {

@@ -255,7 +255,11 @@ LayoutChecker::Result LayoutChecker::finish()
         note(Scope::Delta, Severity::Warning, "Files",
              "no Files directory entry: Windows exports always start with it, and the importer needs it before "
              "anything inside it");
-    for (const auto& [path, reason] : m_invalidHives) {
+    for (const auto& invalid : m_invalidHives) {
+        // Named references, not a structured binding: lambdas capturing structured bindings need C++20 support
+        // that clang < 16 lacks.
+        const std::string& path = invalid.first;
+        const std::string& reason = invalid.second;
         // A zero-length config hive already has its own, more specific error.
         const bool zeroLength = std::any_of(m_hivePaths.begin(), m_hivePaths.end(),
                                             [&](const std::string& p) { return !p.empty() && p == path; })

@@ -136,10 +136,11 @@ std::string formatRfc3339(const PaxTime& time)
 {
     using namespace std::chrono;
     const int64_t days = floorDiv(time.seconds, 86400);
-    const int64_t secondOfDay = time.seconds - days * 86400;
-    // std::chrono::year covers -32767..32767; 12'000'000 days is comfortably inside that.
+    // std::chrono::year covers -32767..32767; 12'000'000 days is comfortably inside that. Checked before anything
+    // is multiplied back: days * 86400 overflows int64 for times near its ends.
     if (days < -12'000'000 || days > 11'000'000)
         return formatPaxTime(time);
+    const int64_t secondOfDay = time.seconds - days * 86400;
     const year_month_day date {sys_days {std::chrono::days {days}}};
     const int year = static_cast<int>(date.year());
     char yearText[16];

@@ -411,9 +411,12 @@ private:
             size_t p = m_pos + 2;
             const auto digits = [&](bool allowHex) {
                 const size_t begin = p;
-                if (allowHex && m_text.substr(p, 2) == "0x") {
+                if (allowHex && (m_text.substr(p, 2) == "0x" || m_text.substr(p, 2) == "0X")) {
+                    // MS-DTYP §2.4.2.1: a hex identifier authority is 12 digits (toSddl writes exactly 12); reading
+                    // further would swallow the 'D' of a following "D:" section.
                     p += 2;
-                    while (p < m_text.size() && std::isxdigit(static_cast<unsigned char>(m_text[p])))
+                    const size_t end = std::min(m_text.size(), p + 12);
+                    while (p < end && std::isxdigit(static_cast<unsigned char>(m_text[p])))
                         ++p;
                 } else {
                     while (p < m_text.size() && m_text[p] >= '0' && m_text[p] <= '9')
@@ -525,6 +528,12 @@ private:
             if (!type || type->size() != 1)
                 failAt(0, "ACE type \"" + std::string(typeText) + "\" is not one hex byte");
             ace.type = (*type)[0];
+            // Only types without an SDDL name are opaque in binary too; any other would be written as a body that
+            // fromBinary then reads as mask, (object data,) SID and fails on (fuzz finding, sddl).
+            if (const char* name = aceTypeName(ace.type))
+                failAt(0,
+                       "ACE type \"" + std::string(typeText) + "\" is \"" + name
+                           + "\": write it in that form, with its six fields");
             ace.opaque = true;
             ace.flags = parseAceFlags(field(1), [&](const std::string& m) { failAt(1, m); });
             const auto body = parseHexBytes(field(2));
@@ -691,12 +700,17 @@ private:
 
     static std::optional<SecurityDescriptor::Guid> parseGuid(std::string_view text)
     {
-        if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-')
+        // Exactly 8-4-4-4-12 hex digits: a dash anywhere else would leave fewer than 32 digits to read.
+        if (text.size() != 36)
             return std::nullopt;
         std::string digits;
-        for (char c : text)
-            if (c != '-')
-                digits += c;
+        for (size_t i = 0; i < text.size(); ++i) {
+            const bool dashHere = i == 8 || i == 13 || i == 18 || i == 23;
+            if ((text[i] == '-') != dashHere)
+                return std::nullopt;
+            if (!dashHere)
+                digits += text[i];
+        }
         uint8_t raw[16];
         for (size_t i = 0; i < 16; ++i) {
             const int hi = hexDigit(digits[2 * i]);

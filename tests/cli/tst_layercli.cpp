@@ -61,7 +61,10 @@ private slots:
     {
         const auto run = cli({"inspect", "--json", "--entries", "--no-hash", fixture("base.tar.gz")});
         QCOMPARE(run.exitCode, 0);
-        for (const auto& e : run.parsed().at("entries"))
+        // Keep the parsed document alive: a range-for over a member of a temporary would iterate freed memory.
+        const auto report = run.parsed();
+        QVERIFY(!report.at("entries").empty());
+        for (const auto& e : report.at("entries"))
             QVERIFY(!e.contains("sha256"));
     }
 

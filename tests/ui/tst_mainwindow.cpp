@@ -406,6 +406,22 @@ private slots:
         QVERIFY(QFileInfo(dir.filePath(QStringLiteral("r.md"))).size() > 0);
     }
 
+    void folderFieldOnlyInTheFromFolderDialog()
+    {
+        // Sanitizer finding (issue 15 §4): the folder row's layout was created in both modes but adopted only in
+        // "from folder" mode (a leak, caught by LeakSanitizer in the sanitizer leg), and the unused folder field
+        // was still shown, outside every layout.
+        NewBaseLayerDialog empty(false);
+        empty.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&empty));
+        QVERIFY(!empty.folderEdit()->isVisible());
+        NewBaseLayerDialog fromFolder(true);
+        fromFolder.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&fromFolder));
+        QVERIFY(fromFolder.folderEdit()->isVisible());
+        QVERIFY(fromFolder.folderEdit()->geometry().intersects(fromFolder.outputEdit()->geometry()) == false);
+    }
+
     void createsAnEmptyBaseLayerThroughTheDialogAndOpensIt()
     {
         QTemporaryDir dir;

@@ -21,9 +21,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <set>
+#include <thread>
 
 using namespace layerscope;
 using namespace layerscope::scratch;
@@ -184,6 +186,73 @@ private slots:
         // The root itself must not be a link either.
         fs::create_directory_symlink("outside", root / "root-link");
         QVERIFY_THROWS_EXCEPTION(Error, SafeFolder(root / "root-link"));
+    }
+
+    void racingLinkSwapsCannotRedirectWrites()
+    {
+        // TOCTOU (Docker's CVE-2018-15664): another thread keeps replacing the folder "a" inside the work folder by a
+        // symbolic link to a folder outside it, and back, while every SafeFolder operation runs below "a". Whatever
+        // the interleaving, an operation either lands inside the work folder or fails: nothing may appear outside.
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString();
+        const fs::path work = root / "work";
+        const fs::path outside = root / "outside";
+        fs::create_directories(work / "a");
+        fs::create_directories(outside);
+        std::error_code linkError;
+        fs::create_directory_symlink(outside, root / "probe", linkError);
+        if (linkError)
+            QSKIP("this account may not create symbolic links, so no link can be swapped in");
+        SafeFolder folder(work);
+        testsupport::writeAll(work / "target.bin", {1, 2, 3});
+
+        std::atomic<bool> stop = false;
+        std::atomic<int> swaps = 0;
+        std::thread racer([&] {
+            std::error_code ec;
+            while (!stop) {
+                fs::remove_all(work / "a", ec); // a link is removed, never followed
+                if (fs::create_directory_symlink(outside, work / "a", ec); !ec)
+                    ++swaps;
+                std::this_thread::yield();
+                fs::remove(work / "a", ec);
+                fs::create_directory(work / "a", ec);
+                std::this_thread::yield();
+            }
+        });
+        int succeeded = 0;
+        int refused = 0;
+        const auto attempt = [&](auto&& operation) {
+            try {
+                operation();
+                ++succeeded;
+            } catch (const Error&) {
+                ++refused;
+            }
+        };
+        for (int i = 0; i < 3000 && !QTest::currentTestFailed(); ++i) {
+            const std::string n = std::to_string(i);
+            attempt([&] { folder.createDirectory("a"); });
+            attempt([&] {
+                auto sink = folder.createFile("a/f" + n);
+                sink->write("x", 1);
+                sink->finish();
+            });
+            attempt([&] { folder.createDirectory("a/d" + n); });
+            attempt([&] { folder.createSymlink("a/l" + n, "../target.bin", false); });
+            attempt([&] { folder.createHardLink("a/h" + n, "target.bin"); });
+            attempt([&] { folder.setTimes("a/f" + n, {1, 0}, {1, 0}); });
+            attempt([&] { folder.remove("a/d" + n); });
+        }
+        stop = true;
+        racer.join();
+        qInfo("%d link swaps; %d operations done inside, %d refused", swaps.load(), succeeded, refused);
+        QVERIFY(swaps > 0);
+        std::string escaped;
+        for (const auto& entry : fs::recursive_directory_iterator(outside))
+            escaped += entry.path().string() + " ";
+        QVERIFY2(escaped.empty(), escaped.c_str());
+        QCOMPARE(testsupport::readAll(work / "target.bin"), (std::vector<uint8_t> {1, 2, 3}));
     }
 
     void preparesTheMergedViewOfATwoLayerImage()

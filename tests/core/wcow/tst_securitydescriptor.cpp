@@ -277,6 +277,31 @@ private slots:
         QCOMPARE(back.toBinary(), binary);
     }
 
+    void largeIdentifierAuthoritiesRoundTripBeforeAnySection_data()
+    {
+        // Sanitizer finding (issue 15 §4): an identifier authority >= 2^32 prints as 12 hex digits, and the parser
+        // read hex digits without limit, taking the 'D' of the following "D:" as a digit.
+        QTest::addColumn<Bytes>("binary");
+        Bytes big {1, 1, 0x01, 0x00, 0x04, 0x00, 0x00, 0x05};
+        add32(big, 7);
+        Bytes bigNoSubs {1, 0, 0x0A, 0xBC, 0xDE, 0xF0, 0x12, 0x3D};
+        QTest::newRow("owner before D:") << descriptor(0x8004, big, {}, {}, acl({ace(0, 0, 0x1F01FF, kSystem)}));
+        QTest::newRow("group without sub-authorities before D:")
+            << descriptor(0x8004, kSystem, bigNoSubs, {}, acl({ace(0, 0, 0x1F01FF, kSystem)}));
+        QTest::newRow("ACE SID") << descriptor(0x8014, {}, {}, acl({ace(2, 0xC0, 0x1F01FF, bigNoSubs)}),
+                                               acl({ace(0, 0, 0x1F01FF, big)}));
+    }
+    void largeIdentifierAuthoritiesRoundTripBeforeAnySection()
+    {
+        QFETCH(Bytes, binary);
+        const auto sd = SecurityDescriptor::fromBinary(binary);
+        const std::string sddl = sd.toSddl();
+        QVERIFY2(sddl.find("S-1-0x") != std::string::npos, sddl.c_str());
+        const auto back = SecurityDescriptor::fromSddl(sddl);
+        QVERIFY2(back == sd, sddl.c_str());
+        QCOMPARE(back.toBinary(), binary);
+    }
+
     void sddlToBinaryMatchesTheStructureDefinition()
     {
         // O:SYG:SYD:PAI(A;;FA;;;SY)(A;OICIIO;GA;;;SY)(A;;0x1200a9;;;BU)(A;OICIIO;GXGR;;;BU)
@@ -324,7 +349,7 @@ private slots:
                                   << "D:(A;;KR;;;SY)";
         QTest::newRow("hex authority") << "O:S-1-0x000000000005-18"
                                        << "O:SY";
-        QTest::newRow("large authority kept in hex") << "O:S-1-0x0000000100000000-7"
+        QTest::newRow("large authority kept in hex") << "O:S-1-0X000100000000-7"
                                                      << "O:S-1-0x000100000000-7";
     }
     void normalisesEquivalentSddl()
@@ -524,6 +549,12 @@ private slots:
                                              << "only object ACE types";
         QTest::newRow("bad GUID") << "D:(OA;;FA;not-a-guid;;BA)"
                                   << "is not a GUID";
+        // Sanitizer finding (issue 15 §4): 36 characters with the four dashes in place and two more elsewhere left
+        // 30 digits, and the parser read past them.
+        QTest::newRow("GUID with two extra dashes") << "D:(OA;;FA;bf967aba-0de6-11d0-a285-00aa-0304-e2;;BA)"
+                                                    << "is not a GUID";
+        QTest::newRow("GUID with a dash moved") << "D:(OA;;FA;bf967aba0-de6-11d0-a285-00aa003049e2;;BA)"
+                                                << "is not a GUID";
         QTest::newRow("condition on a plain ACE") << "D:(A;;FA;;;BA;0x00)"
                                                   << "seventh field";
         QTest::newRow("textual condition") << "D:(XA;;FA;;;WD;(Member_of {SID(BA)}))"
@@ -534,6 +565,13 @@ private slots:
                                             << "expected a section";
         QTest::newRow("bad SID") << "O:S-1-5-99999999999"
                                  << "neither an S-1-... SID";
+        // MS-DTYP §2.4.2.1: a hex identifier authority is "0x" and exactly 12 hex digits.
+        QTest::newRow("hex authority of 16 digits") << "O:S-1-0x0000000100000000-7"
+                                                    << "expected a section";
+        // Fuzz finding (tests/fuzz/regressions/sddl): the opaque form for a type that has a name (8 is OL) gave a
+        // binary that could not be read back.
+        QTest::newRow("opaque form of a named ACE type") << "D:(0x08;OI;0xaabbccd4)"
+                                                         << "is \"OL\"";
         QTest::newRow("too many sub-authorities") << "O:S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15-16"
                                                   << "neither an S-1-... SID";
     }

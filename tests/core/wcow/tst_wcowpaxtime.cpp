@@ -129,6 +129,13 @@ private slots:
     {
         const PaxTime far {std::numeric_limits<int64_t>::max(), 0};
         QCOMPARE(formatRfc3339(far), formatPaxTime(far));
+        // Sanitizer finding (tests/fuzz/regressions/paxvalues): near int64's lower end the day count times 86400
+        // overflowed before the range check.
+        const PaxTime early {std::numeric_limits<int64_t>::min(), 0};
+        QCOMPARE(formatRfc3339(early), formatPaxTime(early));
+        const auto parsed = parsePaxTime("-9223372036854775807.999999999");
+        QVERIFY(parsed);
+        QCOMPARE(formatRfc3339(*parsed), formatPaxTime(*parsed));
     }
 
     void parsesRfc3339Variants_data()
