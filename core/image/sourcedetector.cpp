@@ -172,6 +172,8 @@ Detection detectSource(const fs::path& path, Progress& progress)
         return d;
     }
 
+    // A FIFO, socket or device is refused here, with the reader's own message, before any detection reads from it.
+    (void)io::PlatformFile::openForReading(path);
     // Virtual disks first: a VHD's signature is at its end, and a VHDX is no tar.
     if (detectDiskFormat(path) != DiskFormat::None) {
         d.kind = SourceKind::Disk;

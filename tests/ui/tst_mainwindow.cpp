@@ -410,11 +410,12 @@ private slots:
     {
         // Sanitizer finding (issue 15 §4): the folder row's layout was created in both modes but adopted only in
         // "from folder" mode (a leak, caught by LeakSanitizer in the sanitizer leg), and the unused folder field
-        // was still shown, outside every layout.
+        // was still shown, outside every layout. The empty-base dialog has no folder field at all now.
         NewBaseLayerDialog empty(false);
         empty.show();
         QVERIFY(QTest::qWaitForWindowExposed(&empty));
-        QVERIFY(!empty.folderEdit()->isVisible());
+        QVERIFY(!empty.folderEdit());
+        QVERIFY(!empty.findChild<QLineEdit*>(QStringLiteral("folder")));
         NewBaseLayerDialog fromFolder(true);
         fromFolder.show();
         QVERIFY(QTest::qWaitForWindowExposed(&fromFolder));
