@@ -58,6 +58,7 @@ void shrink(std::vector<int>& widths, const std::vector<int>& least, const std::
 ColumnWidths::ColumnWidths(QTreeView* view, const QString& key, const QList<int>& elastic)
     : QObject(view)
     , m_view(view)
+    , m_viewport(view->viewport())
     , m_key(key)
     , m_elastic(elastic)
     , m_refit(new QTimer(this))
@@ -90,7 +91,7 @@ void ColumnWidths::scheduleFit()
 
 bool ColumnWidths::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched == m_view->viewport()) {
+    if (watched == m_viewport) {
         if (event->type() == QEvent::Resize)
             scheduleFit();
         return QObject::eventFilter(watched, event);

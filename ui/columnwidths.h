@@ -7,6 +7,7 @@
 
 class QTimer;
 class QTreeView;
+class QWidget;
 
 namespace layerscope::ui {
 
@@ -40,6 +41,9 @@ private:
     void scheduleFit();
 
     QTreeView* m_view;
+    // The view's viewport, kept apart: its events still arrive while the view is being destroyed, when calling
+    // m_view->viewport() would be a call on an object that is no longer a QAbstractScrollArea (UBSan's vptr check).
+    QWidget* m_viewport;
     QString m_key;
     QList<int> m_elastic;
     QTimer* m_refit;
