@@ -108,7 +108,7 @@ void MainMenus::createFileMenu()
 void MainMenus::createViewMenu()
 {
     MainWindow* w = m_window;
-    // Letters: S B D M T.
+    // Letters: S B D M R T.
     m_view = w->menuBar()->addMenu(tr("&View"));
     QAction* dock = w->scratchDock()->toggleViewAction();
     dock->setText(tr("&Scratch Layer Panel"));
@@ -119,6 +119,20 @@ void MainMenus::createViewMenu()
     diffView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
     auto* merged = m_view->addAction(tr("&Merged View"), w, [w] { w->chainPane()->selectLayer(-1); });
     merged->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    // The registry a container of the image sees: base hive plus every layer's delta (issue 13).
+    m_registry = m_view->addMenu(tr("Merged &Registry"));
+    m_registry->setObjectName(QStringLiteral("registryMenu"));
+    m_registry->setToolTip(tr("A system hive with every upper layer's Hives/*_Delta applied (a derived view)"));
+    const std::pair<const char*, QString> hives[] = {{"DEFAULT", tr("&DEFAULT")},
+                                                     {"SAM", tr("S&AM")},
+                                                     {"SECURITY", tr("S&ECURITY")},
+                                                     {"SOFTWARE", tr("S&OFTWARE")},
+                                                     {"SYSTEM", tr("S&YSTEM")}};
+    for (const auto& [name, text] : hives) {
+        QAction* action
+            = m_registry->addAction(text, w, [w, hive = QString::fromLatin1(name)] { w->showMergedHive(hive); });
+        action->setObjectName(QStringLiteral("actionMergedHive-%1").arg(QString::fromLatin1(name)));
+    }
     m_view->addSeparator();
 
     QMenu* theme = m_view->addMenu(tr("&Theme"));
@@ -170,6 +184,7 @@ void MainMenus::update()
     m_reload->setEnabled(open);
     m_close->setEnabled(open);
     m_exportBlob->setEnabled(open && m_window->chainPane()->exportBlobAction()->isEnabled());
+    m_registry->setEnabled(open && m_window->source()->image);
     // Only a complete comparison can be saved: none while one runs, or after one failed or was cancelled.
     m_saveReport->setEnabled(m_window->diffPane()->hasResult());
     if (QAction* current = themeAction(int(Theme::current())))

@@ -43,6 +43,7 @@ private:
     QMenu* m_view = nullptr;
     QMenu* m_help = nullptr;
     QMenu* m_recent = nullptr;
+    QMenu* m_registry = nullptr;
     QToolBar* m_toolbar = nullptr;
     QAction* m_openScratch = nullptr;
     QAction* m_saveReport = nullptr;

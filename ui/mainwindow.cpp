@@ -15,6 +15,8 @@
 #include "formatting.h"
 #include "hivebrowser.h"
 #include "icons.h"
+#include "image/imagesource.h"
+#include "image/mergedregistry.h"
 #include "io/atomicfile.h"
 #include "layertreemodel.h"
 #include "mainmenus.h"
@@ -334,6 +336,32 @@ void MainWindow::openHiveFile(const QString& path)
             updateTitle();
         },
         [this, name](const QString& message) { showError(tr("Could not read hive %1").arg(name), message); });
+}
+
+void MainWindow::showMergedHive(const QString& hive)
+{
+    if (!m_source || !m_source->image)
+        return;
+    struct Merged
+    {
+        std::shared_ptr<const hive::HiveReader> reader;
+        QString caption;
+    };
+    m_runner->run(
+        QStringLiteral("hive"), tr("Merging %1 over the chain").arg(hive), this,
+        [image = m_source->image, hive](Progress& progress) {
+            const image::MergedHive merged = image::mergeSystemHive(*image, hive.toStdString(), progress);
+            QStringList parts;
+            for (const std::string& part : merged.parts)
+                parts << QString::fromStdString(part);
+            return Merged {std::make_shared<const hive::HiveReader>(merged.bytes),
+                           tr("%1, merged (derived view): %2").arg(hive, parts.join(QStringLiteral(" + ")))};
+        },
+        [this](Merged merged) {
+            m_modes->setCurrentIndex(0);
+            m_details->showHive(std::move(merged.reader), merged.caption);
+        },
+        [this, hive](const QString& message) { showError(tr("Could not merge %1").arg(hive), message); });
 }
 
 EntryReader MainWindow::entryReader(const index::TreeIndex& tree, index::NodeId node) const

@@ -42,6 +42,8 @@ public:
     // its two-layer image and compares its base layer with the simulated round-trip re-export in the Diff tab.
     void openSample();
     void openHiveFile(const QString& path);
+    // Shows a system hive ("SOFTWARE") of the open image with every layer's delta applied, in the Hive tab.
+    void showMergedHive(const QString& hive);
     // Builds a base layer in the background, then opens it and shows its digest and validation result.
     void createBaseLayer(const NewBaseLayerDialog::Request& request);
     void showNewBaseLayerDialog(bool fromFolder);

@@ -31,6 +31,7 @@ inline constexpr uint16_t kKeyNoDelete = 0x0008;
 inline constexpr uint16_t kKeyCompressedName = 0x0020;
 // vk flags, §8.
 inline constexpr uint16_t kValueCompressedName = 0x0001;
+inline constexpr uint16_t kValueTombstone = 0x0002; // delta hives only (registry-delta-hives §3.2)
 
 inline uint16_t readU16(const uint8_t* p)
 {

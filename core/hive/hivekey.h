@@ -15,6 +15,9 @@ struct HiveKey
 {
     std::string name;
     std::string className; // empty = none (§6 offset 48 NIL)
+    // nk byte 13 of a delta hive (registry-delta-hives §3.1): layer semantics in the low two bits, 0x80 = the
+    // class is inherited. 0 in every ordinary hive.
+    uint8_t layerBits = 0;
     std::vector<HiveKey> subkeys;
     std::vector<HiveValue> values;
 

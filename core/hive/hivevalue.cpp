@@ -70,6 +70,13 @@ HiveValue HiveValue::binary(std::string name, std::vector<uint8_t> bytes, uint32
     return HiveValue {std::move(name), type, std::move(bytes)};
 }
 
+HiveValue HiveValue::deleted(std::string name)
+{
+    HiveValue v {std::move(name), RegNone, {}};
+    v.tombstone = true;
+    return v;
+}
+
 std::string valueTypeName(uint32_t type)
 {
     switch (type) {

@@ -35,6 +35,8 @@ struct HiveValue
     std::string name;
     uint32_t type = RegNone;
     std::vector<uint8_t> data;
+    // A deletion marker of a delta hive (registry-delta-hives §3.2): written as REG_NONE without data.
+    bool tombstone = false;
 
     static HiveValue string(std::string name, std::string_view utf8, uint32_t type = RegSz);
     static HiveValue expandString(std::string name, std::string_view utf8);
@@ -42,6 +44,7 @@ struct HiveValue
     static HiveValue dword(std::string name, uint32_t value);
     static HiveValue qword(std::string name, uint64_t value);
     static HiveValue binary(std::string name, std::vector<uint8_t> bytes, uint32_t type = RegBinary);
+    static HiveValue deleted(std::string name);
 };
 
 // "REG_SZ", "REG_DWORD", …; unknown numbers as "REG_0x0000002A".

@@ -292,6 +292,7 @@ void Builder::writeKey(const HiveKey& key, const StoredName& name, uint32_t cell
         flags |= kKeyHiveEntry | kKeyNoDelete; // root: 0x2C
     writeU16(nk + 2, flags);
     writeU64(nk + 4, m_options.lastWritten);
+    nk[13] = key.layerBits;
     writeU32(nk + 16, parentCell);
     writeU32(nk + 20, uint32_t(children.size()));
     writeU32(nk + 28, subkeyList);
@@ -319,7 +320,11 @@ uint32_t Builder::writeValue(const HiveValue& value, const std::string& path)
     const size_t n = value.data.size();
     uint32_t sizeField;
     uint8_t dataField[4] = {0, 0, 0, 0};
-    if (n <= 4) {
+    if (value.tombstone) {
+        // registry-delta-hives §3.2: no data, and the data offset is NIL.
+        sizeField = 0;
+        writeU32(dataField, kNil);
+    } else if (n <= 4) {
         // §8 rule 1/2: up to four bytes live in the data field itself, low to high, rest zero.
         sizeField = uint32_t(n) | 0x80000000u;
         if (n)
@@ -334,7 +339,9 @@ uint32_t Builder::writeValue(const HiveValue& value, const std::string& path)
     writeU32(p + 4, sizeField);
     std::memcpy(p + 8, dataField, 4);
     writeU32(p + 12, value.type);
-    writeU16(p + 16, (name.compressed && !name.bytes.empty()) ? kValueCompressedName : 0);
+    writeU16(p + 16,
+             uint16_t(((name.compressed && !name.bytes.empty()) ? kValueCompressedName : 0)
+                      | (value.tombstone ? kValueTombstone : 0)));
     if (!name.bytes.empty())
         std::memcpy(p + 20, name.bytes.data(), name.bytes.size());
     return vk;

@@ -15,8 +15,9 @@ namespace layerscope::index {
 
 namespace {
 
-uint64_t copy(std::unique_ptr<io::ByteSource> stored, const EntrySelector& entry, io::ByteSink& sink,
-              Progress& progress, uint64_t maxBytes)
+// The bytes copied, or nothing when the layer has no such entry.
+std::optional<uint64_t> find(std::unique_ptr<io::ByteSource> stored, const EntrySelector& entry, io::ByteSink& sink,
+                             Progress& progress, uint64_t maxBytes)
 {
     const std::string name = stored->name();
     auto stream = io::openDecompressed(std::move(stored));
@@ -49,6 +50,16 @@ uint64_t copy(std::unique_ptr<io::ByteSource> stored, const EntrySelector& entry
         }
         return copied;
     }
+    return std::nullopt;
+}
+
+uint64_t copy(std::unique_ptr<io::ByteSource> stored, const EntrySelector& entry, io::ByteSink& sink,
+              Progress& progress, uint64_t maxBytes)
+{
+    const std::string name = stored->name();
+    if (const auto copied = find(std::move(stored), entry, sink, progress, maxBytes))
+        return *copied;
+    const auto* wantedIndex = std::get_if<uint64_t>(&entry);
     const std::string what = wantedIndex ? "no entry number " + std::to_string(*wantedIndex)
                                          : "no entry \"" + std::get<std::string>(entry) + "\"";
     throw Error({name, {}, {}, {}}, what + " in this layer");
@@ -66,6 +77,15 @@ uint64_t copyEntryData(const std::filesystem::path& layer, const EntrySelector& 
                        Progress& progress, uint64_t maxBytes)
 {
     return copy(std::make_unique<io::FileSource>(layer), entry, sink, progress, maxBytes);
+}
+
+std::optional<std::vector<uint8_t>> findEntryData(std::unique_ptr<io::ByteSource> stored, const std::string& path,
+                                                  uint64_t maxBytes, Progress& progress)
+{
+    io::MemorySink sink;
+    if (!find(std::move(stored), path, sink, progress, maxBytes))
+        return std::nullopt;
+    return sink.take();
 }
 
 std::vector<uint8_t> readEntryData(const std::filesystem::path& layer, const EntrySelector& entry, uint64_t maxBytes,

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -32,6 +33,11 @@ uint64_t copyEntryData(const std::filesystem::path& layer, const EntrySelector& 
 // The first `maxBytes` bytes of an entry (previews, hives): reading stops there.
 std::vector<uint8_t> readEntryData(const std::filesystem::path& layer, const EntrySelector& entry, uint64_t maxBytes,
                                    Progress& progress = Progress::none());
+
+// Like readEntryData for a blob as stored, by path; nothing when the layer has no such entry (a layer without a
+// delta hive, say), rather than an error.
+std::optional<std::vector<uint8_t>> findEntryData(std::unique_ptr<io::ByteSource> stored, const std::string& path,
+                                                  uint64_t maxBytes, Progress& progress = Progress::none());
 
 // The first `maxBytes` bytes of several entries, named by their position in the tar, in one pass over the layer
 // (reading stops after the last one wanted): the diff reads a layer's registry hives this way. An entry that is

@@ -8,7 +8,11 @@
 #include "hive/systemhives.h"
 
 #include <QStandardPaths>
+
 #include <QTemporaryDir>
+#include <algorithm>
+#include <filesystem>
+#include <set>
 
 using nlohmann::json;
 using testsupport::cli;
@@ -143,6 +147,51 @@ private slots:
         const auto help = cli({"hive", "diff", "--help"});
         QCOMPARE(help.exitCode, 0);
         QVERIFY2(help.out.find("layerscope-cli hive diff") != std::string::npos, help.out.c_str());
+    }
+
+    void mergedHiveOfALayerChain()
+    {
+        // A layer folder chain: the base's SYSTEM hive and a delta that changes one value and deletes one key.
+        const std::filesystem::path base = out("chain/base").toStdString(), top = out("chain/top").toStdString();
+        std::filesystem::create_directories(base / "Files/Windows/System32/config");
+        std::filesystem::create_directories(top / "Files");
+        std::filesystem::create_directories(top / "Hives");
+        HiveKey root("ROOT");
+        root.path("Setup").set(HiveValue::string("Stage", "base"));
+        root.path("Obsolete\\Below");
+        testsupport::writeAll(base / "Files/Windows/System32/config/SYSTEM", HiveWriter::write(root));
+        HiveKey delta("ROOT");
+        delta.path("Setup").set(HiveValue::string("Stage", "delta"));
+        delta.child("Obsolete").layerBits = 1; // tombstone (registry-delta-hives §3.1)
+        testsupport::writeAll(top / "Hives/System_Delta", HiveWriter::write(delta));
+        const std::string chain = json::array({base.string()}).dump();
+        testsupport::writeAll(top / "layerchain.json", std::vector<uint8_t>(chain.begin(), chain.end()));
+        const QString topArg = QString::fromStdString(top.string());
+
+        const auto run = cli({"hive", "merged", "--json", "-o", out("merged.hive"), topArg, "system"});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        const json report = run.parsed();
+        QCOMPARE(report["derived"], json(true));
+        QCOMPARE(report["mergedFrom"],
+                 json({"layer 0: Files/Windows/System32/config/SYSTEM", "layer 1: Hives/System_Delta"}));
+        std::set<std::string> paths;
+        for (const json& key : report["keys"])
+            paths.insert(key["path"].get<std::string>());
+        QCOMPARE(paths, (std::set<std::string> {"ROOT", "ROOT\\Setup"}));
+        // The written hive is the same view, and an ordinary hive: hive diff against the base shows the edits.
+        const auto diff = cli({"hive", "diff", "--json",
+                               QString::fromStdString((base / "Files/Windows/System32/config/SYSTEM").string()),
+                               out("merged.hive")});
+        QCOMPARE(diff.exitCode, 1);
+        // Nothing is overwritten without --force; a name that is no system hive is one line and exit 2.
+        const auto again = cli({"hive", "merged", "-o", out("merged.hive"), topArg, "SYSTEM"});
+        QCOMPARE(again.exitCode, 2);
+        QVERIFY2(again.err.find("already exists") != std::string::npos, again.err.c_str());
+        QCOMPARE(cli({"hive", "merged", "-o", out("merged.hive"), "--force", topArg, "SYSTEM"}).exitCode, 0);
+        const auto bad = cli({"hive", "merged", topArg, "NTUSER"});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.find("no system hive named") != std::string::npos, bad.err.c_str());
+        QCOMPARE(std::count(bad.err.begin(), bad.err.end(), '\n'), 1);
     }
 };
 

@@ -2,13 +2,18 @@
 // regf hives (config hives, Hives/*_Delta, BCD stores): the validating reader, then everything the CLI's `hive`
 // command and the app's hive browser do with the result — the JSON and text dumps, path lookups, and each value
 // rendered for the list (short and long previews).
+#include "common/error.h"
 #include "fuzzsupport.h"
 #include "hive/hivereader.h"
 #include "hive/hivevalue.h"
+#include "hive/hivewriter.h"
+#include "hive/layeredhive.h"
 
 namespace {
 
 using layerscope::hive::HiveReader;
+using layerscope::hive::HiveWriter;
+using layerscope::hive::mergeLayeredHive;
 
 // `addressable`: every name on the way here is non-empty and free of '\\', so the path names exactly this key.
 void visit(const HiveReader& reader, const HiveReader::Key& key, const std::string& path, bool addressable,
@@ -46,6 +51,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     if (const HiveReader::Key* root = reader.root()) {
         size_t budget = 100000;
         visit(reader, *root, "", true, budget);
+        // The merged-registry view: the hive as a delta over itself, its layer bits and tombstones applied, then
+        // written as an ordinary hive (names the writer refuses end in layerscope::Error).
+        const HiveReader::Key* stack[] = {root, root};
+        try {
+            const HiveReader merged(HiveWriter::write(mergeLayeredHive(stack)));
+            FUZZ_CHECK(merged.root() != nullptr, "the merged view written as a hive reads back");
+        } catch (const layerscope::Error&) { }
     }
     return 0;
 }

@@ -521,6 +521,16 @@ private slots:
         HiveBrowser* browser = window.detailsPane()->hiveBrowser();
         QTRY_VERIFY(browser->keyModel()->hive() != nullptr);
         QVERIFY(browser->keyModel()->hive()->find("Contoso\\Sample App") != nullptr);
+        // Merged registry: View > Merged Registry > SOFTWARE is the base's (empty) hive with that delta applied.
+        auto* mergedSoftware = window.findChild<QAction*>(QStringLiteral("actionMergedHive-SOFTWARE"));
+        QVERIFY(mergedSoftware && mergedSoftware->isEnabled());
+        const hive::HiveReader* deltaHive = browser->keyModel()->hive().get();
+        mergedSoftware->trigger();
+        QTRY_VERIFY(browser->keyModel()->hive().get() != deltaHive);
+        const hive::HiveReader* mergedHive = browser->keyModel()->hive().get();
+        QCOMPARE(mergedHive->header().fileName, std::string("SOFTWARE"));
+        QVERIFY(mergedHive->find("Contoso\\Sample App\\Settings") != nullptr);
+        QVERIFY(mergedHive->find("Microsoft\\Windows NT\\CurrentVersion")->value("EditionID") != nullptr);
         // Diff: the round-trip pair, compared already, with exactly the one planted unexpected change.
         QVERIFY(compared.size() > 0 || compared.wait(60000));
         const auto& summary = window.diffPane()->model()->diff()->result->summary();

@@ -9,9 +9,11 @@
 #include "common/versions.h"
 #include "diff/treediff.h"
 #include "hive/hivereader.h"
+#include "hive/hivevalue.h"
 #include "image/chainid.h"
 #include "image/imageanalysis.h"
 #include "image/imagesource.h"
+#include "image/mergedregistry.h"
 #include "image/treespec.h"
 #include "index/entrydata.h"
 #include "io/bytesink.h"
@@ -52,6 +54,24 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_sample = writeSampleImage(path("sample"));
+    }
+
+    void mergedSoftwareHiveCarriesTheDeltaLayersKeys()
+    {
+        // Through the OCI layout: the base's config hive and the delta layer's Hives/Software_Delta are found in
+        // the gzipped blobs; the layer without a SYSTEM delta is simply not listed.
+        auto source = image::ImageSource::open(m_sample.image);
+        const image::MergedHive software = image::mergeSystemHive(*source, "SOFTWARE");
+        QCOMPARE(software.parts,
+                 (std::vector<std::string> {"layer 0: Files/Windows/System32/config/SOFTWARE",
+                                            "layer 1: Hives/Software_Delta"}));
+        const hive::HiveReader merged(software.bytes);
+        QVERIFY(merged.valid());
+        const hive::HiveReader::Key* app = merged.find("Contoso\\Sample App");
+        QVERIFY(app);
+        QCOMPARE(hive::decodeRegString(app->value("Version")->data), std::string("2.4.1"));
+        QCOMPARE(image::mergeSystemHive(*source, "SYSTEM").parts,
+                 (std::vector<std::string> {"layer 0: Files/Windows/System32/config/SYSTEM"}));
     }
 
     void sampleImageVerifiesCleanWithTwoLayers()
