@@ -133,7 +133,7 @@ void DiffRules::loadJson(std::string_view text, const std::string& origin)
     json doc;
     try {
         doc = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse_error, and out_of_range for numbers beyond a double
         throw Error(where, std::string("not valid JSON: ") + e.what());
     }
     const json* list = &doc;

@@ -7,6 +7,18 @@ namespace layerscope::image {
 
 using nlohmann::json;
 
+namespace {
+
+// nlohmann prefixes its messages with "[json.exception.parse_error.101] "; the rest reads well on its own.
+std::string withoutPrefix(const char* what)
+{
+    const std::string_view text(what);
+    const size_t bracket = text.find("] ");
+    return std::string(bracket == std::string_view::npos ? text : text.substr(bracket + 2));
+}
+
+} // namespace
+
 JsonDocument::JsonDocument(std::span<const uint8_t> bytes, std::string file)
     : m_file(std::move(file))
 {
@@ -38,12 +50,11 @@ JsonDocument::JsonDocument(std::span<const uint8_t> bytes, std::string file)
     try {
         m_root = json::parse(bytes.begin(), bytes.end());
     } catch (const json::parse_error& e) {
-        std::string what = e.what();
-        // nlohmann prefixes "[json.exception.parse_error.101] "; the rest reads well on its own.
-        const size_t bracket = what.find("] ");
-        if (bracket != std::string::npos)
-            what = what.substr(bracket + 2);
-        throw Error({m_file, {}, {}, e.byte > 0 ? e.byte - 1 : 0}, "malformed JSON: " + what);
+        throw Error({m_file, {}, {}, e.byte > 0 ? e.byte - 1 : 0}, "malformed JSON: " + withoutPrefix(e.what()));
+    } catch (const json::exception& e) {
+        // Well-formed text nlohmann still refuses, such as a number beyond a double (1e400): out_of_range.406,
+        // which carries no byte offset.
+        throw Error({m_file, {}, {}, {}}, std::string("malformed JSON: ") + withoutPrefix(e.what()));
     }
 }
 

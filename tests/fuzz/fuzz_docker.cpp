@@ -5,6 +5,22 @@
 #include "image/dockerarchivereader.h"
 #include "image/imagesource.h"
 
+namespace {
+
+// Only a whole ".." component climbs; "abc.." is an ordinary (if odd) name.
+bool climbs(std::string_view path)
+{
+    while (!path.empty()) {
+        const size_t end = path.find_first_of("/\\");
+        if (path.substr(0, end) == "..")
+            return true;
+        path = end == std::string_view::npos ? std::string_view() : path.substr(end + 1);
+    }
+    return false;
+}
+
+} // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     using namespace layerscope;
@@ -13,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         image::Image image;
         image::readDockerArchive(store, {}, image);
         for (const auto& layer : image.layers)
-            FUZZ_CHECK(layer.blobPath.find("..") == std::string::npos, "a layer path climbing out of the archive");
+            FUZZ_CHECK(!climbs(layer.blobPath), "a layer path climbing out of the archive");
     } catch (const Error&) { }
     return 0;
 }

@@ -154,6 +154,7 @@ struct BadRules
 
 const BadRules kBadRules[] = {
     {"not json", "[{", "not valid JSON"},
+    {"number beyond a double", "[1e400]", "number overflow"},
     {"not a list", "{\"name\": \"x\"}", "expected an array"},
     {"unknown key", "[{\"name\": \"x\", \"glob\": \"**\", \"reason\": \"r\", \"field\": [\"content\"]}]",
      "unknown key \"field\""},
