@@ -75,6 +75,8 @@ int runSpace(const QStringList& args)
          QStringLiteral("Add the hot-spot rules of a JSON file (see --print-rules for the format); repeatable."),
          QStringLiteral("FILE")},
         {QStringLiteral("no-default-rules"), QStringLiteral("Measure only the rules given with --rules.")},
+        {QStringLiteral("no-hash"),
+         QStringLiteral("Do not hash files: faster, but duplicate content is not looked for.")},
         {QStringLiteral("print-rules"), QStringLiteral("Print the built-in hot-spot rules file and exit.")},
         {QStringLiteral("platform"),
          QStringLiteral("Pick one platform of a multi-platform image (default windows/amd64)."),
@@ -102,6 +104,7 @@ int runSpace(const QStringList& args)
         }
         options.top = size_t(top);
     }
+    options.hashFiles = !parser.isSet(QStringLiteral("no-hash"));
     std::optional<double> minEfficiency;
     if (parser.isSet(QStringLiteral("min-efficiency"))) {
         bool ok = false;

@@ -259,6 +259,7 @@ SpaceReport SpaceAnalyzer::analyze(std::span<const TreeIndex* const> layers, std
         index::NodeId node;
     };
     std::vector<Content> contents;
+    size_t countedFiles = 0;
     std::vector<std::vector<std::pair<uint64_t, index::NodeId>>> ruleFiles(ruleList.size());
     for (const TreeIndex::Record& r : merged.records()) {
         if (!hasData(r.type))
@@ -281,8 +282,11 @@ SpaceReport SpaceAnalyzer::analyze(std::span<const TreeIndex* const> layers, std
             }
         if (any)
             report.hotSpotBytes += r.size;
-        if (r.type == EntryType::File && r.size > 0 && r.has(TreeIndex::Record::HasHash))
-            contents.push_back({r.sha256, r.size, r.node});
+        if (r.type == EntryType::File && r.size > 0) {
+            ++countedFiles;
+            if (r.has(TreeIndex::Record::HasHash))
+                contents.push_back({r.sha256, r.size, r.node});
+        }
     }
     for (size_t i = 0; i < ruleList.size(); ++i) {
         auto& files = ruleFiles[i];
@@ -322,6 +326,8 @@ SpaceReport SpaceAnalyzer::analyze(std::span<const TreeIndex* const> layers, std
         i = j;
     }
     report.duplicateGroupCount = groups.size();
+    // Trees scanned without hashes (SpaceOptions::hashFiles off) cannot tell equal content apart.
+    report.duplicatesMeasured = contents.size() == countedFiles;
     std::sort(groups.begin(), groups.end(), [](const DuplicateGroup& a, const DuplicateGroup& b) {
         if (a.savableBytes() != b.savableBytes())
             return a.savableBytes() > b.savableBytes();
@@ -350,7 +356,7 @@ SpaceReport analyzeImageSpace(image::ImageSource& source, const HotSpotRules& ru
                     "is a virtual disk (" + image::diskSummary(*disk)
                         + "), not a layer or an image: there are no layers to measure");
     image::AnalyzeOptions analyze;
-    analyze.hashFiles = true; // duplicate content is found by hash
+    analyze.hashFiles = options.hashFiles; // duplicate content is found by hash
     analyze.keepTrees = true;
     analyze.progress = &progress;
     image::Analysis analysis = image::analyzeImage(source, analyze);

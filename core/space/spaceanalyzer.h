@@ -17,6 +17,9 @@ namespace layerscope::space {
 struct SpaceOptions
 {
     size_t top = 10; // wasted paths, duplicate groups and paths per hot spot kept in the report
+    // analyzeImageSpace: hash every file so that duplicate content can be found. Hashing is most of what `space`
+    // costs beyond reading the layers; without it SpaceReport::duplicatesMeasured is false.
+    bool hashFiles = true;
 };
 
 // Where the bytes of a layer chain go, computed from the trees a single read of the chain built (the per-layer

@@ -113,7 +113,8 @@ json spaceToJson(const SpaceReport& report, const std::string& source)
             {"layers", layers},
             {"wastedPaths", {{"count", report.wastedPathCount}, {"top", wasted}}},
             {"duplicates",
-             {{"groups", report.duplicateGroupCount},
+             {{"measured", report.duplicatesMeasured},
+              {"groups", report.duplicateGroupCount},
               {"files", report.duplicateFiles},
               {"savableBytes", report.duplicateSavableBytes},
               {"top", duplicates}}},
@@ -136,9 +137,12 @@ std::string spaceToText(const SpaceReport& report, const std::string& source)
          + (report.shippedBytes
                 ? ", " + percent(double(report.hiddenBytes) / double(report.shippedBytes)) + " of shipped"
                 : std::string()));
-    line("  duplicates         " + std::to_string(report.duplicateGroupCount) + " groups, "
-         + std::to_string(report.duplicateFiles) + " files, " + exact(report.duplicateSavableBytes)
-         + " savable by hard links");
+    if (report.duplicatesMeasured)
+        line("  duplicates         " + std::to_string(report.duplicateGroupCount) + " groups, "
+             + std::to_string(report.duplicateFiles) + " files, " + exact(report.duplicateSavableBytes)
+             + " savable by hard links");
+    else
+        line("  duplicates         not measured (files were not hashed)");
     line("  hot spots          " + exact(report.hotSpotBytes) + " visible");
     line("");
     line("Layers (counts/bytes of files, streams and links; hidden = shipped but not in the merged view)");

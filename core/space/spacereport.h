@@ -99,6 +99,7 @@ struct SpaceReport
     uint64_t duplicateGroupCount = 0;
     uint64_t duplicateFiles = 0; // files in all groups
     uint64_t duplicateSavableBytes = 0; // what hard links would save over all groups
+    bool duplicatesMeasured = true; // false when the trees carry no file hashes
     std::vector<HotSpot> hotSpots; // one per rule, in rule order
     uint64_t hotSpotBytes = 0; // visible bytes matched by any rule, each file once
     std::vector<RoleSplit> split; // base, servicing, application (always three)

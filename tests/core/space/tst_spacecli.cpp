@@ -106,6 +106,23 @@ private slots:
         QCOMPARE(gate["failures"].empty(), exitCode == 0);
     }
 
+    // Without hashes everything but duplicates is the same.
+    void noHash()
+    {
+        const auto hashed = cli({QStringLiteral("space"), chain(), QStringLiteral("--json")});
+        const auto run = cli({QStringLiteral("space"), chain(), QStringLiteral("--json"), QStringLiteral("--no-hash")});
+        QCOMPARE(run.exitCode, 0);
+        json a = hashed.parsed(), b = run.parsed();
+        QCOMPARE(a["duplicates"]["measured"], json(true));
+        QCOMPARE(b["duplicates"]["measured"], json(false));
+        QCOMPARE(b["duplicates"]["groups"], json(0));
+        a.erase("duplicates");
+        b.erase("duplicates");
+        QCOMPARE(a, b);
+        const auto text = cli({QStringLiteral("space"), chain(), QStringLiteral("--no-hash")});
+        QVERIFY(text.out.find("not measured") != std::string::npos);
+    }
+
     void badInput_data()
     {
         QTest::addColumn<QStringList>("args");
