@@ -123,6 +123,54 @@ private slots:
         QVERIFY(text.out.find("not measured") != std::string::npos);
     }
 
+    // End to end on what LayerScope itself builds: make-base, then two layers made by scratch commit — one adds a
+    // file and a copy of it (a duplicate) and a log, the next deletes the copy and rewrites the file.
+    void makeBaseAndScratchCommits()
+    {
+        QTemporaryDir dir;
+        const auto at = [&](const char* name) { return dir.filePath(QString::fromLatin1(name)); };
+        const auto write = [](const QString& path, size_t size, char fill) {
+            std::filesystem::create_directories(std::filesystem::path(path.toStdString()).parent_path());
+            testsupport::writeAll(path.toStdString(), std::vector<uint8_t>(size, uint8_t(fill)));
+        };
+        const auto ok = [](const testsupport::CliRun& run) {
+            if (run.exitCode != 0)
+                qWarning("%s", run.err.c_str());
+            return run.exitCode == 0;
+        };
+        QVERIFY(ok(cli({"make-base", "--format", "oci", "-o", at("base")})));
+        QVERIFY(ok(cli({"scratch", "prepare", at("base"), "--workdir", at("w1")})));
+        write(at("w1/App/big.bin"), 300000, 'a');
+        write(at("w1/App/copy.bin"), 300000, 'a');
+        write(at("w1/Windows/Temp/setup.log"), 6, 'l');
+        QVERIFY(
+            ok(cli({"scratch", "commit", at("w1"), "-o", at("l1.tar"), "--image-out", at("img1"), "--format", "oci"})));
+        auto first = cli({"space", at("img1"), "--json"});
+        QVERIFY(ok(first));
+        QCOMPARE(first.parsed()["duplicates"]["savableBytes"], json(300000));
+        QCOMPARE(first.parsed()["layers"][1]["added"], json({{"count", 3}, {"bytes", 600006}}));
+        QVERIFY(ok(cli({"scratch", "prepare", at("img1"), "--workdir", at("w2")})));
+        std::filesystem::remove(at("w2/App/copy.bin").toStdString());
+        write(at("w2/App/big.bin"), 1000, 'b');
+        QVERIFY(
+            ok(cli({"scratch", "commit", at("w2"), "-o", at("l2.tar"), "--image-out", at("img2"), "--format", "oci"})));
+        const auto run = cli({"space", at("img2"), "--json"});
+        QVERIFY(ok(run));
+        const json r = run.parsed();
+        QCOMPARE(r["layers"].size(), size_t(3));
+        QCOMPARE(r["layers"][0]["role"], json("base"));
+        QCOMPARE(r["layers"][2]["removed"], json({{"count", 1}, {"bytes", 300000}}));
+        QCOMPARE(r["layers"][2]["modified"], json({{"count", 1}, {"bytes", 1000}}));
+        QCOMPARE(r["layers"][1]["hiddenBytes"], json(600000));
+        QCOMPARE(r["exact"]["hiddenBytes"], json(600000));
+        // big.bin: 300000 + 1000 - 1000; copy.bin: 300000 + 0 (its whiteout) - 0.
+        QCOMPARE(r["dive"]["wastedBytes"], json(600000));
+        QCOMPARE(r["duplicates"]["groups"], json(0));
+        for (const json& rule : r["hotSpots"]["rules"])
+            if (rule["rule"] == "temp-folders")
+                QCOMPARE(rule["bytes"], json(6));
+    }
+
     void badInput_data()
     {
         QTest::addColumn<QStringList>("args");
