@@ -9,8 +9,11 @@
 #include "wcow/casefold.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace layerscope::space {
 

@@ -2,6 +2,7 @@
 #include "space/spaceoutput.h"
 
 #include <cstdio>
+#include <iterator>
 
 namespace layerscope::space {
 
