@@ -25,6 +25,7 @@
 #include "scratchpanel.h"
 #include "shortcutsdialog.h"
 #include "sourceloader.h"
+#include "spacepane.h"
 #include "taskprogresswidget.h"
 #include "taskrunner.h"
 #include "theme.h"
@@ -65,6 +66,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_tree(new TreePane(m_runner, this))
     , m_details(new DetailsPane(this))
     , m_diff(new DiffPane(m_runner, this))
+    , m_space(new SpacePane(m_runner, this))
     , m_scratch(new ScratchPanel(m_runner, this))
     , m_scratchDock(new QDockWidget(tr("Scratch Layer"), this))
 {
@@ -88,6 +90,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_modes->setDocumentMode(true);
     m_modes->addTab(m_browseSplitter, tr("&Browse"));
     m_modes->addTab(m_diff, Icons::get(Icons::Compare), tr("&Diff"));
+    m_modes->addTab(m_space, tr("Space"));
+    connect(m_space, &SpacePane::showInTreeRequested, this, &MainWindow::showInMergedTree);
     setCentralWidget(m_modes);
     connect(m_modes, &QTabWidget::currentChanged, this, &MainWindow::updateTitle);
     connect(m_diff, &DiffPane::failed, this, &MainWindow::showError);
@@ -307,6 +311,15 @@ void MainWindow::compareCurrentWith(const QString& entryPath)
     const QString b = FileDialogs::openFile(this, tr("Compare %1 With").arg(what), FileDialogs::Purpose::Compare);
     if (!b.isEmpty())
         m_diff->compare(a, b, entryPath);
+}
+
+bool MainWindow::showInMergedTree(const QString& path)
+{
+    if (!m_source)
+        return false;
+    m_modes->setCurrentIndex(0);
+    m_chain->selectLayer(-1);
+    return selectEntry(path);
 }
 
 bool MainWindow::selectEntry(const QString& path)
@@ -547,6 +560,7 @@ void MainWindow::setSource(std::shared_ptr<const LoadedSource> source)
     m_tree->resetFilter();
     m_tree->clear();
     m_chain->setSource(m_source);
+    m_space->setSource(m_source);
     setWindowFilePath(m_source ? m_source->path : QString());
     updateTitle();
     m_menus->update();

@@ -21,6 +21,7 @@ class DetailsPane;
 class DiffPane;
 class MainMenus;
 class ScratchPanel;
+class SpacePane;
 class TaskProgressWidget;
 class TaskRunner;
 class TreePane;
@@ -53,6 +54,8 @@ public:
     // Prepares a scratch layer over the open source (up to the layer shown; the whole chain from the merged view)
     // in the new folder `workDir`, and shows it in the Scratch Layer panel.
     void openScratchLayer(const QString& workDir);
+    // Shows the merged view in the Browse tab and selects `path` in it (the Space tab's "Show in Tree").
+    bool showInMergedTree(const QString& path);
     // Selects an entry of the tree shown now by its path; false when absent.
     bool selectEntry(const QString& path);
     // Writes the data of the shown tree's entry `entryPath` to `target` in the background, atomically; an existing
@@ -86,6 +89,7 @@ public:
     DetailsPane* detailsPane() const { return m_details; }
     DiffPane* diffPane() const { return m_diff; }
     ScratchPanel* scratchPanel() const { return m_scratch; }
+    SpacePane* spacePane() const { return m_space; }
     QDockWidget* scratchDock() const { return m_scratchDock; }
     QTabWidget* modeTabs() const { return m_modes; }
     MainMenus* menus() const { return m_menus; }
@@ -142,6 +146,7 @@ private:
     TreePane* m_tree;
     DetailsPane* m_details;
     DiffPane* m_diff;
+    SpacePane* m_space;
     ScratchPanel* m_scratch;
     QDockWidget* m_scratchDock;
     MainMenus* m_menus = nullptr;

@@ -7,6 +7,7 @@
 #include "diffpane.h"
 #include "hivebrowser.h"
 #include "mainwindow.h"
+#include "spacepane.h"
 #include "taskrunner.h"
 #include "treepane.h"
 
@@ -81,6 +82,14 @@ ScreenshotTaker::ScreenshotTaker(MainWindow* window, Plan plan)
         m_steps.push_back([this, w] {
             save(w, QStringLiteral("window-filter"));
             w->treePane()->setFilterText(QString());
+        });
+    }
+    if (p.space) {
+        // Showing the tab starts the measurement; the next step runs once it is done.
+        m_steps.push_back([w] { w->modeTabs()->setCurrentWidget(w->spacePane()); });
+        m_steps.push_back([this, w] {
+            save(w, QStringLiteral("window-space"));
+            w->modeTabs()->setCurrentIndex(0);
         });
     }
     if (p.cancelDiff) {

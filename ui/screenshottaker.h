@@ -28,6 +28,7 @@ public:
         QString securityPath; // whose Security tab is saved (window-security.png, details-security.png)
         QString filter; // typed into the tree's filter (window-filter.png)
         bool cancelDiff = false; // compare A and B again and cancel (window-diff-cancelled.png)
+        bool space = false; // the Space tab once measured (window-space.png)
         QString suffix; // appended to every file name ("-dark")
     };
 

@@ -15,6 +15,7 @@ int runTree(const QStringList& args);
 int runVerify(const QStringList& args);
 int runDiff(const QStringList& args);
 int runScratch(const QStringList& args);
+int runSpace(const QStringList& args);
 
 // Prints the chain summary of an image source (`chain`, and `inspect` given something other than one layer).
 int printChain(const std::string& source, bool json, const std::string& platform);

@@ -25,6 +25,7 @@ constexpr Command commands[] = {
     {"hive", runHive, "validate and dump a registry hive (file or layer entry); hive diff compares two"},
     {"make-base", runMakeBase, "create an empty (or folder-based) Windows base layer, OCI layout or docker archive"},
     {"scratch", runScratch, "prepare, inspect, commit or discard a writable scratch layer over a chain"},
+    {"space", runSpace, "where the bytes go: wasted space, efficiency score, duplicates, hot spots"},
 };
 
 void printUsage()

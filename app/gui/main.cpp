@@ -58,6 +58,9 @@ int main(int argc, char** argv)
     QCommandLineOption cancelDiff(QStringLiteral("cancel-diff"), QStringLiteral("Compare again and cancel."));
     cancelDiff.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(cancelDiff);
+    QCommandLineOption spaceShot(QStringLiteral("space"), QStringLiteral("Save the Space tab once measured."));
+    spaceShot.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(spaceShot);
     QCommandLineOption suffix(QStringLiteral("screenshot-suffix"), QStringLiteral("Append TEXT to file names."),
                               QStringLiteral("TEXT"));
     suffix.setFlags(QCommandLineOption::HiddenFromHelp);
@@ -95,6 +98,7 @@ int main(int argc, char** argv)
         plan.securityPath = parser.value(security);
         plan.filter = parser.value(filter);
         plan.cancelDiff = parser.isSet(cancelDiff);
+        plan.space = parser.isSet(spaceShot);
         plan.suffix = parser.value(suffix);
         (new layerscope::ui::ScreenshotTaker(&window, plan))->start();
     } else if (parser.isSet(select)) {

@@ -38,7 +38,8 @@ shoot() {
 shoot --screenshot "$out" \
     --security "Files/Windows/System32/kernel32.dll" \
     --filter "WinSxS/**/*.dll" \
-    --cancel-diff
+    --cancel-diff \
+    --space
 # The dark theme: the whole window and the diff are what the README shows of it.
 shoot --screenshot "$dark" --theme dark --screenshot-suffix -dark
 cp "$dark/window-dark.png" "$dark/window-diff-dark.png" "$out/"
