@@ -259,7 +259,8 @@ struct HcsBackend::Api
         // Through void*: FARPROC is a generic function pointer type, and the entry point's real type is ours.
         fn = reinterpret_cast<Fn>(reinterpret_cast<void*>(::GetProcAddress(module, name)));
         if (!fn)
-            throw Error(std::string("vmcompute.dll has no ") + name + " (unsupported Windows version)");
+            throw Error(std::string("Host Compute Service not available: vmcompute.dll has no ") + name
+                        + " (unsupported Windows version)");
     }
 
     static void check(HRESULT hr, const char* call, const std::string& path)
@@ -331,8 +332,8 @@ HcsBackend::HcsBackend()
     // System32 only: never pick up a vmcompute.dll planted next to the executable or in the current folder.
     m_api->module = ::LoadLibraryExW(L"vmcompute.dll", nullptr, LOAD_LIBRARY_SEARCH_SYSTEM32);
     if (!m_api->module)
-        throw Error("vmcompute.dll is not available: enable the Windows Containers feature, or use the portable "
-                    "backend");
+        throw Error("Host Compute Service not available (vmcompute.dll cannot be loaded): enable the Windows "
+                    "Containers feature, or use the portable backend");
     m_api->resolve(m_api->createSandboxLayer, "CreateSandboxLayer");
     m_api->resolve(m_api->activateLayer, "ActivateLayer");
     m_api->resolve(m_api->prepareLayer, "PrepareLayer");

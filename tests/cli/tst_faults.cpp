@@ -29,9 +29,10 @@ using Argv = std::vector<std::string>;
 
 namespace {
 
+// The helpers below serve the POSIX-only test bodies; on Windows they are compiled but unused.
 constexpr qulonglong MiB = 1024 * 1024;
 
-void writeRandom(const fs::path& path, size_t size, uint32_t seed)
+[[maybe_unused]] void writeRandom(const fs::path& path, size_t size, uint32_t seed)
 {
     std::mt19937 random(seed);
     std::vector<uint8_t> bytes(size);
@@ -41,7 +42,7 @@ void writeRandom(const fs::path& path, size_t size, uint32_t seed)
 }
 
 // Every regular file below `root` (or `root` itself), by relative path, with its bytes.
-std::map<std::string, std::vector<uint8_t>> snapshot(const fs::path& root)
+[[maybe_unused]] std::map<std::string, std::vector<uint8_t>> snapshot(const fs::path& root)
 {
     std::map<std::string, std::vector<uint8_t>> out;
     if (fs::is_regular_file(root)) {
@@ -54,7 +55,7 @@ std::map<std::string, std::vector<uint8_t>> snapshot(const fs::path& root)
     return out;
 }
 
-std::string names(const fs::path& folder)
+[[maybe_unused]] std::string names(const fs::path& folder)
 {
     std::string out;
     for (const auto& entry : fs::directory_iterator(folder))
@@ -70,7 +71,7 @@ struct Writer
     bool second = false; // also writes {OUT2}
 };
 
-Argv expand(const Argv& argv, const fs::path& out, const fs::path& out2)
+[[maybe_unused]] Argv expand(const Argv& argv, const fs::path& out, const fs::path& out2)
 {
     Argv result;
     for (const auto& a : argv)
