@@ -141,6 +141,22 @@ std::vector<uint8_t> combinedBytes(const std::vector<std::vector<uint8_t>>& delt
     return hive::HiveWriter::write(hive::combineDeltaHives(stack));
 }
 
+// Cancels at the n-th poll: early (while the trees are built), in the middle (while entries are copied) or late.
+class CancelAt final : public Progress
+{
+public:
+    explicit CancelAt(int poll)
+        : m_poll(poll)
+    { }
+    void advance(uint64_t, uint64_t) override { }
+    bool cancelled() const override { return ++m_polls >= m_poll; }
+    int polls() const { return m_polls; }
+
+private:
+    int m_poll;
+    mutable int m_polls = 0;
+};
+
 } // namespace
 
 class TestSquash : public QObject
@@ -364,6 +380,22 @@ private slots:
         QCOMPARE(squashedManifest["layers"][0]["urls"], base["urls"]);
         QVERIFY(!fs::exists(out / "blobs/sha256" / base["digest"].get<std::string>().substr(7)));
         compareMergedViews(foreign, out, {"Hives/Software_Delta"});
+    }
+
+    void cancelLeavesNothingBehind()
+    {
+        // Count the polls of a whole run, then cancel at several points of it.
+        const fs::path dir = fs::path(m_dir.path().toStdString()) / "cancel";
+        fs::create_directories(dir);
+        CancelAt never(INT_MAX);
+        squash::squashImage(m_chain, dir / "full", {.progress = &never});
+        fs::remove_all(dir / "full");
+        QVERIFY(never.polls() > 10);
+        for (const int at : {1, never.polls() / 3, never.polls() / 2, never.polls() - 1}) {
+            CancelAt cancel(at);
+            QVERIFY_THROWS_EXCEPTION(Cancelled, squash::squashImage(m_chain, dir / "out", {.progress = &cancel}));
+            QVERIFY2(fs::is_empty(dir), qPrintable(QString("left something after cancelling at poll %1").arg(at)));
+        }
     }
 
     void refusesBadRangesAndExistingOutput_data()
