@@ -56,6 +56,15 @@ SquashResult squashImage(const fs::path& sourcePath, const fs::path& output, con
                             + "): a squash needs the bytes of every layer it replaces; squash the layers above it ("
                             + std::to_string(k + 1) + ".." + std::to_string(last) + ") instead");
 
+    // A docker archive holds every layer (scratch::appendLayer would refuse it only after all the work).
+    if (options.format == OutputFormat::DockerArchive)
+        for (size_t k = 0; k < count; ++k)
+            if (!img.layers[k].present)
+                throw Error({sourceName, {}, {}, {}},
+                            "layer " + std::to_string(k) + " (" + img.layers[k].digest
+                                + ") is not in the source, and a docker archive must hold every layer: write "
+                                  "--format oci, which keeps it as a reference");
+
     // The trees of layers 0..last: the range and what lies below it (for the whiteouts).
     std::vector<index::TreeIndex> trees(last + 1);
     std::vector<const index::TreeIndex*> pointers(last + 1, nullptr);

@@ -365,6 +365,14 @@ private slots:
             QVERIFY2(what.find("layer 0 is a foreign layer not in the source") != std::string::npos, what.c_str());
         }
         QVERIFY(!fs::exists(refused));
+        try {
+            squash::squashImage(foreign, refused, {.format = baselayer::OutputFormat::DockerArchive});
+            QFAIL("a docker archive cannot leave the base out");
+        } catch (const Error& e) {
+            QVERIFY2(std::string(e.what()).find("a docker archive must hold every layer") != std::string::npos,
+                     e.what());
+        }
+        QVERIFY(!fs::exists(refused));
 
         const fs::path out = fs::path(m_dir.path().toStdString()) / "over-foreign";
         const squash::SquashResult r = squash::squashImage(foreign, out, {});
