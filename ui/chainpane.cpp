@@ -8,6 +8,7 @@
 #include "theme.h"
 
 #include <QAction>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QHeaderView>
@@ -15,6 +16,7 @@
 #include <QMenu>
 #include <QTreeView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace layerscope::ui {
 
@@ -41,7 +43,8 @@ ChainPane::ChainPane(QWidget* parent)
     m_view->setRootIsDecorated(false);
     m_view->setUniformRowHeights(true);
     m_view->setAlternatingRowColors(true);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Several rows for a range to squash; the current row still picks the layer shown.
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->header()->setStretchLastSection(true);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     ColumnWidths::manage(m_view, QStringLiteral("chain"), {ChainModel::CreatedBy, ChainModel::Digest});
@@ -71,6 +74,20 @@ int ChainPane::currentLayer() const
     return current.isValid() ? current.data(LayerRole).toInt() : -1;
 }
 
+std::pair<int, int> ChainPane::selectedLayerRange() const
+{
+    int low = -1;
+    int high = -1;
+    for (const QModelIndex& index : m_view->selectionModel()->selectedRows()) {
+        const int layer = index.data(LayerRole).toInt();
+        if (layer < 0)
+            continue;
+        low = low < 0 ? layer : std::min(low, layer);
+        high = std::max(high, layer);
+    }
+    return {low, high};
+}
+
 void ChainPane::updateActions()
 {
     const LoadedLayer* layer = m_model->layerAt(m_view->currentIndex().row());
@@ -95,7 +112,8 @@ bool ChainPane::copyDigest()
 void ChainPane::showContextMenu(const QPoint& pos)
 {
     const QModelIndex index = m_view->indexAt(pos);
-    if (index.isValid())
+    // A right click inside a selected range keeps the range (for Squash Layers…); elsewhere it selects that row.
+    if (index.isValid() && !m_view->selectionModel()->isRowSelected(index.row(), index.parent()))
         m_view->setCurrentIndex(index);
     updateActions();
     QMenu menu(this);

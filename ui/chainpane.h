@@ -6,6 +6,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <utility>
 
 class QAction;
 class QLabel;
@@ -32,6 +33,9 @@ public:
     void selectLayer(int position);
     // The layer of the current row (-1 for the merged row or none).
     int currentLayer() const;
+    // The lowest and highest selected layer rows (Shift/Ctrl extend the selection), or {-1, -1} when no layer row
+    // is selected: what "Squash Layers…" offers as its range.
+    std::pair<int, int> selectedLayerRange() const;
     // Adds an action to the layers' context menu (after the pane's own).
     void addContextAction(QAction* action);
     // Copies the current layer's full digest ("sha256:…") to the clipboard; false when there is none.

@@ -74,6 +74,11 @@ void MainMenus::createFileMenu()
                                  "commit the changes as a new layer"));
     m_file->addAction(tr("Open Scratch Fol&der…"), w, &MainWindow::chooseAndOpenScratchFolder);
     w->chainPane()->addContextAction(m_openScratch);
+    m_squash = new QAction(tr("S&quash Layers…"), this);
+    m_squash->setObjectName(QStringLiteral("actionSquashLayers"));
+    m_squash->setToolTip(tr("Replace the selected layers by one layer with the same merged view"));
+    connect(m_squash, &QAction::triggered, w, &MainWindow::showSquashDialog);
+    w->chainPane()->addContextAction(m_squash);
     m_file->addSeparator();
 
     auto* compare
@@ -181,6 +186,10 @@ void MainMenus::update()
 {
     const bool open = m_window->source() != nullptr;
     m_openScratch->setEnabled(open);
+    // Squash works on images whose layers are blobs (not a single layer, not layer folders).
+    const auto* image = open ? m_window->source()->image.get() : nullptr;
+    m_squash->setEnabled(image && image->image().layers.size() > 1 && image->kind() != image::SourceKind::Layer
+                         && image->kind() != image::SourceKind::LayerFolder);
     m_reload->setEnabled(open);
     m_close->setEnabled(open);
     m_exportBlob->setEnabled(open && m_window->chainPane()->exportBlobAction()->isEnabled());

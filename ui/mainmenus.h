@@ -30,6 +30,7 @@ public:
     QMenu* recentMenu() const { return m_recent; }
     QToolBar* toolBar() const { return m_toolbar; }
     QAction* openScratchAction() const { return m_openScratch; }
+    QAction* squashAction() const { return m_squash; }
     QAction* saveReportAction() const { return m_saveReport; }
     QAction* themeAction(int mode) const; // Theme::Mode as int
 
@@ -46,6 +47,7 @@ private:
     QMenu* m_registry = nullptr;
     QToolBar* m_toolbar = nullptr;
     QAction* m_openScratch = nullptr;
+    QAction* m_squash = nullptr;
     QAction* m_saveReport = nullptr;
     QAction* m_exportBlob = nullptr;
     QAction* m_reload = nullptr;

@@ -26,6 +26,7 @@
 #include "shortcutsdialog.h"
 #include "sourceloader.h"
 #include "spacepane.h"
+#include "squash/squasher.h"
 #include "taskprogresswidget.h"
 #include "taskrunner.h"
 #include "theme.h"
@@ -672,6 +673,48 @@ void MainWindow::openScratchLayer(const QString& workDir)
     request.workDir = std::filesystem::path(workDir.toStdWString());
     m_scratchDock->show();
     m_scratch->prepare(request);
+}
+
+void MainWindow::showSquashDialog()
+{
+    if (!m_source || m_source->layers.empty())
+        return;
+    const int layers = int(m_source->layers.size());
+    auto [first, last] = m_chain->selectedLayerRange();
+    if (first < 0 || first == last) // one row (or none) selected: offer everything above the base
+        std::tie(first, last) = std::pair(std::min(1, layers - 1), layers - 1);
+    SquashDialog dialog(m_source->path, layers, first, last, this);
+    if (dialog.exec() == QDialog::Accepted)
+        squashLayers(dialog.request());
+}
+
+void MainWindow::squashLayers(const SquashDialog::Request& request)
+{
+    const QString source = QString::fromStdWString(request.source.wstring());
+    const QString output = QString::fromStdWString(request.output.wstring());
+    const QString range = QStringLiteral("%1..%2").arg(request.first).arg(request.last);
+    m_runner->run(
+        QStringLiteral("squash"), tr("Squashing layers %1").arg(range), this,
+        [request](Progress& progress) {
+            squash::SquashOptions options;
+            options.first = request.first;
+            options.last = request.last;
+            options.format = request.format;
+            options.overwrite = request.overwrite;
+            options.progress = &progress;
+            return squash::squashImage(request.source, request.output, options);
+        },
+        [this, source, output, range](squash::SquashResult result) {
+            statusBar()->showMessage(tr("Squashed layers %1 into one %2 layer: %3")
+                                         .arg(range, QString::fromStdString(result.layout), output),
+                                     10000);
+            emit layersSquashed(output, QString::fromStdString(result.layerDigest));
+            // The proof, beside the original: the merged views of both, which must not differ.
+            if (result.format == baselayer::OutputFormat::Oci
+                || result.format == baselayer::OutputFormat::DockerArchive)
+                compare(source, output);
+        },
+        [this, range](const QString& message) { showError(tr("Could not squash layers %1").arg(range), message); });
 }
 
 void MainWindow::chooseAndOpenScratchFolder()

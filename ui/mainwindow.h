@@ -4,6 +4,7 @@
 #include "entryreader.h"
 #include "loadedsource.h"
 #include "newbaselayerdialog.h"
+#include "squashdialog.h"
 
 #include <QMainWindow>
 
@@ -54,6 +55,11 @@ public:
     // Prepares a scratch layer over the open source (up to the layer shown; the whole chain from the merged view)
     // in the new folder `workDir`, and shows it in the Scratch Layer panel.
     void openScratchLayer(const QString& workDir);
+    // Squashes a range of the open image in the background (squash::squashImage); an image result is then compared
+    // with the original in the Diff tab, where the merged views must show no unexpected change.
+    void squashLayers(const SquashDialog::Request& request);
+    // "Squash Layers…": the dialog, preset with the chain pane's selected range (else everything above the base).
+    void showSquashDialog();
     // Shows the merged view in the Browse tab and selects `path` in it (the Space tab's "Show in Tree").
     bool showInMergedTree(const QString& path);
     // Selects an entry of the tree shown now by its path; false when absent.
@@ -104,6 +110,8 @@ signals:
     void sourceOpened(const QString& path);
     // A base layer was written (before it is opened).
     void baseLayerCreated(const QString& output, const QString& digest);
+    // A squash finished: the image (or layer) written, and the squashed layer's digest.
+    void layersSquashed(const QString& output, const QString& digest);
     // An entry's data (or a layer's blob) was written to `target`.
     void entryExported(const QString& target, qulonglong bytes);
     // The sample was generated: its image, and the pair compared in the Diff tab.

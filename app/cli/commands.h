@@ -16,6 +16,7 @@ int runVerify(const QStringList& args);
 int runDiff(const QStringList& args);
 int runScratch(const QStringList& args);
 int runSpace(const QStringList& args);
+int runSquash(const QStringList& args);
 
 // Prints the chain summary of an image source (`chain`, and `inspect` given something other than one layer).
 int printChain(const std::string& source, bool json, const std::string& platform);

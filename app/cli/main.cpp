@@ -26,6 +26,7 @@ constexpr Command commands[] = {
     {"make-base", runMakeBase, "create an empty (or folder-based) Windows base layer, OCI layout or docker archive"},
     {"scratch", runScratch, "prepare, inspect, commit or discard a writable scratch layer over a chain"},
     {"space", runSpace, "where the bytes go: wasted space, efficiency score, duplicates, hot spots"},
+    {"squash", runSquash, "replace layers N..M of a Windows image by one layer with the same merged view"},
 };
 
 void printUsage()

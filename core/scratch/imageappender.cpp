@@ -194,9 +194,11 @@ json readParentConfig(const image::Image& img, const ChainBlobs& blobs, const fs
     return config;
 }
 
-// Cuts diff_ids and history to the kept layers and appends the new one (OCI image-spec config.md: history
-// entries with empty_layer made no layer, so they are counted out).
-void extendConfig(json& config, const std::vector<std::string>& diffIds, const AppendOptions& options)
+// Cuts diff_ids and history to the kept layers, adds the new one and, for a squash, the upper layers again (OCI
+// image-spec config.md: history entries with empty_layer made no layer, so they are counted out). `keep` layers
+// stay below the new one; `upperFrom`, when set, is the first parent layer that goes back on top of it.
+void extendConfig(json& config, const std::vector<std::string>& diffIds, const AppendOptions& options, size_t keep,
+                  std::optional<size_t> upperFrom, size_t parentLayers)
 {
     const std::string created = wcow::formatRfc3339(options.created);
     config["created"] = created;
@@ -204,30 +206,44 @@ void extendConfig(json& config, const std::vector<std::string>& diffIds, const A
         config["rootfs"] = json::object();
     config["rootfs"]["type"] = "layers";
     config["rootfs"]["diff_ids"] = diffIds;
-    const size_t keep = diffIds.size() - 1;
-    json history = json::array();
+    json lowerPart = json::array();
+    json upperPart = json::array();
+    size_t layers = 0; // non-empty entries seen so far: the layer the next one makes
+    size_t upperSeen = 0;
     if (config.contains("history") && config["history"].is_array()) {
-        size_t layers = 0;
         for (const json& h : config["history"]) {
             const bool empty = h.is_object() && h.value("empty_layer", false);
             if (!empty) {
-                if (layers == keep)
-                    break;
+                if (layers < keep)
+                    lowerPart.push_back(h);
+                else if (upperFrom && layers >= *upperFrom) {
+                    upperPart.push_back(h);
+                    ++upperSeen;
+                }
                 ++layers;
+            } else if (layers <= keep) {
+                lowerPart.push_back(h); // what followed the last kept layer, before the next one
+            } else if (upperFrom && layers > *upperFrom) {
+                upperPart.push_back(h);
             }
-            history.push_back(h);
         }
-        // A parent without history for some layers: pad, so that history and diff_ids stay aligned.
-        for (; layers < keep; ++layers)
-            history.push_back({{"created_by", "(no history in the parent image)"}});
-    } else {
-        for (size_t i = 0; i < keep; ++i)
-            history.push_back({{"created_by", "(no history in the parent image)"}});
     }
+    // A parent without history for some layers: pad, so that history and diff_ids stay aligned.
+    for (size_t n = std::min(layers, keep); n < keep; ++n)
+        lowerPart.push_back({{"created_by", "(no history in the parent image)"}});
+    json history = lowerPart;
     json entry = {{"created", created}, {"created_by", options.createdBy}};
     if (!options.comment.empty())
         entry["comment"] = options.comment;
     history.push_back(entry);
+    if (upperFrom) {
+        const size_t upper = parentLayers - std::min(parentLayers, *upperFrom);
+        // Missing entries belong to the lowest upper layers: history is written base first.
+        for (size_t n = upperSeen; n < upper; ++n)
+            history.push_back({{"created_by", "(no history in the parent image)"}});
+        for (const json& h : upperPart)
+            history.push_back(h);
+    }
     config["history"] = history;
 }
 
@@ -261,9 +277,16 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
     if (keep > img.layers.size())
         throw Error({io::pathToUtf8(parentImage), {}, {}, {}},
                     "has " + std::to_string(img.layers.size()) + " layers; cannot keep " + std::to_string(keep));
+    const size_t upperFrom = options.upperFrom.value_or(img.layers.size());
+    if (upperFrom < keep || upperFrom > img.layers.size())
+        throw Error({io::pathToUtf8(parentImage), {}, {}, {}},
+                    "has " + std::to_string(img.layers.size()) + " layers; cannot put layers "
+                        + std::to_string(upperFrom) + ".. back above " + std::to_string(keep) + " kept ones");
 
     uint64_t total = 0;
     for (size_t i = 0; i < keep; ++i)
+        total += img.layers[i].size.value_or(0);
+    for (size_t i = upperFrom; i < img.layers.size(); ++i)
         total += img.layers[i].size.value_or(0);
     total += fs::file_size(layerBlob);
     Copier copier(progress, total);
@@ -280,14 +303,20 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
         ? copier.diffIdOf(std::make_unique<io::FileSource>(layerBlob))
         : options.layerDiffId;
     diffIds.push_back(newDiffId);
-    extendConfig(config, diffIds, options);
+    for (size_t i = upperFrom; i < img.layers.size(); ++i) {
+        std::string d = img.layers[i].diffId;
+        if (d.empty())
+            d = copier.diffIdOf(blobs.openLayer(i));
+        diffIds.push_back(d);
+    }
+    extendConfig(config, diffIds, options, keep, options.upperFrom, img.layers.size());
     const std::string configBytes = config.dump();
     const std::string configDigest = toDigestString(Sha256::of(configBytes));
 
     AppendResult result;
     result.output = output;
     result.format = options.format;
-    result.layers = keep + 1;
+    result.layers = diffIds.size();
     result.diffId = newDiffId;
     result.configDigest = configDigest;
 
@@ -326,7 +355,7 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
             layers.push_back(d);
             return copied.digest;
         };
-        for (size_t i = 0; i < keep; ++i) {
+        auto copyParentLayer = [&](size_t i) {
             const image::LayerRef& layer = img.layers[i];
             if (!layer.present) {
                 if (!layer.foreign || layer.digest.empty())
@@ -337,11 +366,15 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
                 if (!layer.urls.empty())
                     d["urls"] = layer.urls;
                 layers.push_back(d);
-                continue;
+                return;
             }
             copyBlob(blobs.openLayer(i), layer.foreign, layer.urls, layer.expectedStoredDigest);
-        }
+        };
+        for (size_t i = 0; i < keep; ++i)
+            copyParentLayer(i);
         result.layerDigest = copyBlob(std::make_unique<io::FileSource>(layerBlob), false, {}, {});
+        for (size_t i = upperFrom; i < img.layers.size(); ++i)
+            copyParentLayer(i);
 
         baselayer::writeSmallFile(blobDir / digestHex(configDigest), configBytes);
         const json manifest
@@ -405,6 +438,8 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
     for (size_t i = 0; i < keep; ++i)
         stage(blobs.openLayer(i), diffIds[i]);
     result.layerDigest = stage(std::make_unique<io::FileSource>(layerBlob), newDiffId);
+    for (size_t i = upperFrom; i < img.layers.size(); ++i)
+        stage(blobs.openLayer(i), diffIds[keep + 1 + (i - upperFrom)]);
 
     io::AtomicFile archive(output, {.overwrite = options.overwrite});
     tar::TarWriter writer(archive);

@@ -16,6 +16,9 @@ struct AppendOptions
     baselayer::OutputFormat format = baselayer::OutputFormat::Oci; // Oci or DockerArchive
     // How many of the parent's layers stay under the new one (base first); nullopt = all of them.
     std::optional<size_t> keepLayers;
+    // The parent's layers from this index up go back on top of the new one, blobs and history kept as they were
+    // (squash replaces layers in the middle of a chain); nullopt = none of them.
+    std::optional<size_t> upperFrom;
     std::string platform; // which manifest of a multi-platform parent; empty = windows/amd64
     std::string createdBy = "layerscope scratch commit";
     std::string comment;
@@ -38,11 +41,12 @@ struct AppendResult
 };
 
 // Writes a new image: the parent image (OCI layout or archive, docker archive, or a single layer blob) with its
-// first `keepLayers` layers, plus `layerBlob` on top. The parent's config is kept (every field, including
-// os.version and os.features, wcow-layer-format §4) with rootfs.diff_ids and history cut to the kept layers and
-// extended by the new one; manifest, config and layer digests are recomputed. Layer blobs are copied as stored
-// (OCI) or as uncompressed tars (docker archive, as `docker save` writes them); absent foreign layers keep their
-// descriptor and URLs in an OCI output and are refused for a docker archive, which must hold every layer.
+// first `keepLayers` layers, plus `layerBlob` on top (and then the parent's layers from `upperFrom` up, if set). The
+// parent's config is kept (every field, including os.version and os.features, wcow-layer-format §4) with
+// rootfs.diff_ids and history cut to the kept layers and extended by the new one; manifest, config and layer digests
+// are recomputed. Layer blobs are copied as stored (OCI) or as uncompressed tars (docker archive, as `docker save`
+// writes them); absent foreign layers keep their descriptor and URLs in an OCI output and are refused for a docker
+// archive, which must hold every layer.
 //
 // Output appears atomically (staging sibling, then rename); an existing output is replaced only with overwrite.
 // Throws layerscope::Error (naming the file) for unreadable parents and digest mismatches while copying.

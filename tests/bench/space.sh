@@ -41,45 +41,7 @@ done
 if [ ! -s "$work/image/index.json" ]; then
     echo "assembling the OCI layout ..."
     rm -rf "$work/image"
-    python3 - "$work" <<'PY'
-import gzip, hashlib, json, os, shutil, sys
-work = sys.argv[1]
-blobs = os.path.join(work, "image", "blobs", "sha256")
-os.makedirs(blobs)
-
-def digest_of(path, opener=open):
-    h = hashlib.sha256()
-    with opener(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return "sha256:" + h.hexdigest()
-
-def add(data: bytes) -> dict:
-    d = "sha256:" + hashlib.sha256(data).hexdigest()
-    open(os.path.join(blobs, d[7:]), "wb").write(data)
-    return d
-
-layers, diff_ids = [], []
-for variant in ("a", "b"):
-    path = os.path.join(work, variant + ".tar.gz")
-    d = digest_of(path)
-    os.link(path, os.path.join(blobs, d[7:]))
-    layers.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": d,
-                   "size": os.path.getsize(path)})
-    diff_ids.append(digest_of(path, gzip.open))
-config = json.dumps({"architecture": "amd64", "os": "windows", "os.version": "10.0.20348.2113",
-                     "rootfs": {"type": "layers", "diff_ids": diff_ids},
-                     "history": [{"created_by": "Apply image 10.0.20348.2113"},
-                                 {"created_by": "cmd /S /C rewrite every file"}]}).encode()
-manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                       "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": add(config),
-                                  "size": len(config)},
-                       "layers": layers}).encode()
-index = {"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
-                                            "digest": add(manifest), "size": len(manifest)}]}
-open(os.path.join(work, "image", "index.json"), "w").write(json.dumps(index))
-open(os.path.join(work, "image", "oci-layout"), "w").write('{"imageLayoutVersion": "1.0.0"}')
-PY
+    python3 "$here/ocilayout.py" "$work" "a:Apply image 10.0.20348.2113" "b:cmd /S /C rewrite every file"
 fi
 image=$work/image
 cat "$work/a.tar.gz" "$work/b.tar.gz" > /dev/null # same page-cache state for every command
