@@ -14,6 +14,7 @@
 #include "report/entryjson.h"
 #endif
 
+#include <filesystem>
 #include <iostream>
 
 namespace {
@@ -90,7 +91,10 @@ int runInspect(const QStringList& args)
     return cli::guarded([&] {
     // An image source (OCI layout or archive, docker archive, layer folder) gets its chain summary instead.
 #if defined(LAYERSCOPE_HAVE_DISKS)
-        if (layerscope::image::detectDiskFormat(path) != layerscope::image::DiskFormat::None)
+        // Regular files only: anything else is refused by the image source's own open, before anything is read.
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(path, ec)
+            && layerscope::image::detectDiskFormat(path) != layerscope::image::DiskFormat::None)
             return printDisk(path, parser.isSet(QStringLiteral("json")), parser.isSet(QStringLiteral("entries")));
 #endif
         if (!layerscope::image::isLayerBlob(path))

@@ -60,6 +60,7 @@ private slots:
         QTest::newRow("fixed VHDX") << "fixed.vhdx";
         QTest::newRow("VHD") << "dynamic.vhd";
         QTest::newRow("MBR-partitioned VHDX") << "mbr.vhdx";
+        QTest::newRow("GPT-partitioned VHDX") << "gpt.vhdx";
     }
     void treeJsonListsEveryEntry()
     {
