@@ -89,6 +89,15 @@ private slots:
         QCOMPARE(byPath["hidden-system.sys"]["sddl"], json("O:BAG:BAD:(A;OICI;FA;;;WD)"));
     }
 
+    void inspectReportsAnUnreadableRecordWithExitOne()
+    {
+        const auto run = cli({"inspect", "--json", disk("corrupt-record.vhdx")});
+        QCOMPARE(run.exitCode, 1);
+        const json out = run.parsed();
+        QCOMPARE(out["volume"]["problems"].size(), size_t(1));
+        QCOMPARE(out["volume"]["counts"]["entries"], json(manifest()["entries"].size() - 1));
+    }
+
     void badDisksExitTwoWithOneLine_data()
     {
         QTest::addColumn<QString>("command");

@@ -189,6 +189,18 @@ private slots:
         QCOMPARE(disk::reparseDescription(0x8000001B), std::string("0x8000001b"));
     }
 
+    // One damaged MFT record costs that entry only: it is a problem naming it, the rest of the tree is there.
+    void keepsTheTreeAroundAnUnreadableRecord()
+    {
+        const index::LayerScan scan = disk::scanDisk(disks("corrupt-record.vhdx"));
+        QCOMPARE(scan.problems.size(), size_t(1));
+        QVERIFY2(scan.problems.front().message.find("hidden-system.sys") != std::string::npos,
+                 scan.problems.front().message.c_str());
+        QCOMPARE(scan.index.find("hidden-system.sys"), index::InvalidNode);
+        QCOMPARE(scan.counts.entries, uint64_t(manifest().at("entries").size() - 1));
+        QVERIFY(scan.index.find("Windows/System32/drivers/etc/hosts") != index::InvalidNode);
+    }
+
     void refusesBrokenDisks_data()
     {
         QTest::addColumn<QString>("path");
