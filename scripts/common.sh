@@ -5,7 +5,8 @@ LAYERSCOPE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$LAYERSCOPE_ROOT/build}
 
 # Debian 12 packages: the build (compiler, CMake, Qt 6, libarchive, OpenSSL, zstd, ISA-L, nlohmann-json), the test
-# tools (Python, hive validators, skopeo, bsdtar, igzip, qemu-img for VHD/VHDX disks), the tar conformance corpora
+# tools (Python, hive validators, skopeo, bsdtar, igzip, qemu-img for VHD/VHDX disks), libvhdi/libfsntfs/libbfio for
+# the NTFS inside disks and ntfs-3g's mkntfs/ntfscp/libntfs-3g to build test disks, the tar conformance corpora
 # with Go's own reader to compare against (golang-go, golang-1.19-src, CPython's libpython3.11-testsuite) and a
 # virtual display for the GUI.
 LAYERSCOPE_PACKAGES=(
@@ -15,6 +16,7 @@ LAYERSCOPE_PACKAGES=(
     python3 python3-hivex libhivex-bin libregf-utils skopeo libarchive-tools isal zstd xz-utils bzip2
     libqt6svg6 xvfb xauth clang-format
     golang-go golang-1.19-src libpython3.11-testsuite qemu-utils
+    libvhdi-dev libfsntfs-dev libbfio-dev ntfs-3g libfsntfs-utils
 )
 
 # The sanitizer and fuzzing tree (scripts/test --sanitize, scripts/fuzz, .ci/run): clang 16 with its ASan, UBSan and

@@ -79,11 +79,26 @@ LoadedSource SourceLoader::load(const QString& path, Progress& progress)
                 throw Error(finding.message);
     }
     progress.checkCancelled();
+#if defined(LAYERSCOPE_HAVE_DISKS)
+    // A bare disk has no layers: its tree is the NTFS volume inside (issue 12). A disk whose volume cannot be read
+    // still opens, as its summary, with the reason as a finding.
+    if (image.disk) {
+        try {
+            loaded.merged = std::make_shared<const index::TreeIndex>(image::mergedView(*source, false, progress));
+        } catch (const Error& e) {
+            loaded.findings.push_back(std::string("error: ") + e.what());
+        }
+    }
+    loaded.notes = image.notes; // mergedView adds the entries it could not read
+#endif
     // A single layer that merges to itself shares its tree with the merged view instead of a copy.
-    if (loaded.layers.size() == 1 && loaded.layers[0].tree && index::mergesToItself(*loaded.layers[0].tree))
+    if (loaded.merged) {
+        // the disk's volume, above
+    } else if (loaded.layers.size() == 1 && loaded.layers[0].tree && index::mergesToItself(*loaded.layers[0].tree)) {
         loaded.merged = loaded.layers[0].tree;
-    else
+    } else {
         loaded.merged = std::make_shared<const index::TreeIndex>(index::mergeLayers(chain, progress));
+    }
     loaded.mergedSizes
         = std::make_shared<const index::FolderSizes>(index::FolderSizes::compute(*loaded.merged, progress));
     loaded.image = source;

@@ -2,11 +2,71 @@
 #include "cliutil.h"
 #include "commands.h"
 
+#include "image/chainreport.h"
+#include "image/diskinfo.h"
+#include "image/imagesource.h"
 #include "image/sourcedetector.h"
 #include "index/layerscan.h"
 #include "report/inspectreport.h"
 
+#if defined(LAYERSCOPE_HAVE_DISKS)
+#include "disk/diskscan.h"
+#include "report/entryjson.h"
+#endif
+
+#include <filesystem>
 #include <iostream>
+
+namespace {
+
+#if defined(LAYERSCOPE_HAVE_DISKS)
+// A bare VHDX/VHD: the disk's summary (as `chain` shows it) and what its NTFS volume holds. A disk whose volume
+// cannot be read (no NTFS, a missing parent, a damaged header) is unreadable input: exit 2. Entries that could not
+// be read are listed as problems: exit 1.
+int printDisk(const std::string& path, bool json, bool entries)
+{
+    cli::ConsoleProgress progress("reading " + path);
+    layerscope::image::OpenOptions open;
+    open.progress = &progress;
+    auto image = layerscope::image::ImageSource::open(path, open);
+    layerscope::index::ScanOptions options;
+    options.progress = &progress;
+    options.hashFiles = false; // opening a disk reads no file data
+    const auto scan = layerscope::disk::scanDisk(path, options);
+    if (json) {
+        auto out = layerscope::image::chainToJson(image->image());
+        nlohmann::json volume = {{"size", scan.uncompressedSize},
+                                 {"totalBytes", scan.totalBytes},
+                                 {"counts", layerscope::report::countsToJson(scan.counts)},
+                                 {"problems", layerscope::report::problemsToJson(scan.problems)}};
+        if (entries) {
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& record : scan.index.records())
+                list.push_back(layerscope::report::entryToJson(scan.index, record));
+            volume["entries"] = std::move(list);
+        }
+        out["volume"] = std::move(volume);
+        cli::printJson(out);
+    } else {
+        std::string text = layerscope::image::chainToText(image->image());
+        const auto& c = scan.counts;
+        text += "NTFS volume: " + std::to_string(c.entries) + " entries (" + std::to_string(c.files) + " files, "
+            + std::to_string(c.directories) + " folders, " + std::to_string(c.hardlinks) + " hard links, "
+            + std::to_string(c.streams) + " streams, " + std::to_string(c.symlinks) + " symlinks, "
+            + std::to_string(c.junctions) + " junctions, " + std::to_string(c.whiteouts) + " tombstones), "
+            + std::to_string(scan.totalBytes) + " bytes in files and streams\n";
+        for (const auto& problem : scan.problems)
+            text += "problem: " + problem.path + ": " + problem.message + "\n";
+        if (entries)
+            for (const auto& record : scan.index.records())
+                text += scan.index.path(record.node) + "\n";
+        cli::printOut(text);
+    }
+    return scan.problems.empty() ? int(cli::Success) : int(cli::Findings);
+}
+#endif
+
+} // namespace
 
 int runInspect(const QStringList& args)
 {
@@ -29,7 +89,14 @@ int runInspect(const QStringList& args)
     const std::string path = parser.positionalArguments().front().toStdString();
 
     return cli::guarded([&] {
-        // An image source (OCI layout or archive, docker archive, layer folder) gets its chain summary instead.
+    // An image source (OCI layout or archive, docker archive, layer folder) gets its chain summary instead.
+#if defined(LAYERSCOPE_HAVE_DISKS)
+        // Regular files only: anything else is refused by the image source's own open, before anything is read.
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(path, ec)
+            && layerscope::image::detectDiskFormat(path) != layerscope::image::DiskFormat::None)
+            return printDisk(path, parser.isSet(QStringLiteral("json")), parser.isSet(QStringLiteral("entries")));
+#endif
         if (!layerscope::image::isLayerBlob(path))
             return printChain(path, parser.isSet(QStringLiteral("json")), std::string());
         cli::ConsoleProgress progress("reading " + path);

@@ -2,6 +2,9 @@
 #include "image/imageanalysis.h"
 
 #include "image/diskinfo.h"
+#if defined(LAYERSCOPE_HAVE_DISKS)
+#include "disk/diskscan.h"
+#endif
 
 #include "common/error.h"
 #include "index/mergedtree.h"
@@ -113,12 +116,24 @@ Analysis analyzeImage(ImageSource& source, const AnalyzeOptions& options)
 
 index::TreeIndex mergedView(ImageSource& source, bool hashFiles, Progress& progress)
 {
-    // A bare disk has no layers to merge; an empty tree would pass for an empty image.
-    if (const auto& disk = source.image().disk)
+    // A bare disk has no layers to merge: its tree is the NTFS volume inside, where that can be read (issue 12).
+    if (const auto& disk = source.image().disk) {
+#if defined(LAYERSCOPE_HAVE_DISKS)
+        (void)disk;
+        index::ScanOptions options;
+        options.hashFiles = hashFiles;
+        options.progress = &progress;
+        index::LayerScan scan = disk::scanDisk(std::filesystem::u8path(source.image().source), options);
+        for (const auto& problem : scan.problems)
+            source.image().notes.push_back(problem.path + ": " + problem.message);
+        return std::move(scan.index);
+#else
         throw Error({source.image().source, {}, {}, {}},
                     "is a virtual disk (" + diskSummary(*disk)
                         + "), not a layer or an image: LayerScope shows its summary (inspect, chain) but cannot list "
                           "or compare the files inside it yet");
+#endif
+    }
     AnalyzeOptions options;
     options.hashFiles = hashFiles;
     options.keepTrees = true;

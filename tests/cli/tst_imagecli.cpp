@@ -226,6 +226,13 @@ private slots:
     // A bare disk opens as its summary; a file that is nothing LayerScope reads says what it is not.
     void inspectSummarisesADisk()
     {
+#if defined(LAYERSCOPE_HAVE_DISKS)
+        // inspect also reads the volume inside, which needs the parent this header-only fixture lacks
+        // (tst_diskcli covers disks with a real NTFS).
+        Run run = cli({"inspect", images("disks/differencing.vhd")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.find("parent \"base.vhd\" is missing") != std::string::npos, run.err.c_str());
+#else
         Run run = cli({"inspect", images("disks/differencing.vhd")});
         QVERIFY2(run.exitCode == 0, run.err.c_str());
         QVERIFY2(run.out.find("(disk)") != std::string::npos
@@ -233,6 +240,7 @@ private slots:
                                      "512-byte sectors, parent .\\base.vhd")
                          != std::string::npos,
                  run.out.c_str());
+#endif
         run = cli({"chain", "--json", images("disks/sandbox.vhdx")});
         QVERIFY2(run.exitCode == 0, run.err.c_str());
         const json out = run.parsed();
@@ -246,9 +254,14 @@ private slots:
 
         run = cli({"tree", images("disks/dynamic.vhd")});
         QCOMPARE(run.exitCode, 2);
+#if defined(LAYERSCOPE_HAVE_DISKS)
+        // This fixture is a header with no file system behind it.
+        QVERIFY2(run.err.find("no NTFS volume") != std::string::npos, run.err.c_str());
+#else
         QVERIFY2(run.err.find("is a virtual disk (VHD dynamic disk") != std::string::npos
                      && run.err.find("cannot list or compare the files inside it yet") != std::string::npos,
                  run.err.c_str());
+#endif
     }
 
     void namesWhatAFileIsNot_data()

@@ -271,6 +271,13 @@ def vhdx_seeds(corpus: Corpus, fixtures: Path) -> None:
         corpus.add("vhdx", vhdx_compact(path.read_bytes()), path.name)
 
 
+def ntfs_seeds(corpus: Corpus, fixtures: Path) -> None:
+    """The small NTFS volume tests/fixtures/ntfsdisks.py writes (only where disks are built)."""
+    seed = fixtures / "ntfs" / "seed-volume.raw"
+    if seed.exists():
+        corpus.add("ntfs", seed.read_bytes(), seed.name)
+
+
 def rules_seeds(corpus: Corpus) -> None:
     corpus.add("diffrules", '[{"name": "temp-files", "glob": "Files/Windows/Temp/**", "fields": ["content", '
                             '"modified"], "kinds": ["changed", "added"], "reason": "scratch data written by the build"}]')
@@ -301,6 +308,7 @@ def main() -> int:
     image_seeds(corpus, fixtures)
     layerchain_seeds(corpus, fixtures)
     vhdx_seeds(corpus, fixtures)
+    ntfs_seeds(corpus, fixtures)
     rules_seeds(corpus)
     corpus.write()
     for target, seeds in sorted(corpus.seeds.items()):

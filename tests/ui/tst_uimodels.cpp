@@ -176,6 +176,25 @@ private slots:
         QVERIFY(!findPath(model, "Files/日本語.txt").isValid()); // removed by the delta's whiteout
     }
 
+#if defined(LAYERSCOPE_HAVE_DISKS)
+    // The app opens a bare VHDX through the same detection as the CLI and shows the NTFS volume as its tree.
+    void opensTheNtfsInsideADisk()
+    {
+        SKIP_UNLESS_FIXTURE("ntfs/dynamic.vhdx");
+        const LoadedSource source = SourceLoader::load(
+            QString::fromStdString(testsupport::fixture("ntfs/dynamic.vhdx").string()), Progress::none());
+        QCOMPARE(source.kind, std::string("disk"));
+        QVERIFY(source.merged);
+        QVERIFY(source.findings.empty());
+        LayerTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setTree(source.merged, true);
+        QVERIFY(walk(model) > 0);
+        QVERIFY(findPath(model, "Windows/System32/drivers/etc/hosts").isValid());
+        QVERIFY(findPath(model, "with-stream.txt:Zone.Identifier").isValid());
+    }
+#endif
+
     void chainModelListsLayersBaseToTopThenMerged()
     {
         SKIP_UNLESS_FIXTURE("images/oci-layout");

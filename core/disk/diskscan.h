@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "index/layerscan.h"
+
+#include <filesystem>
+
+namespace layerscope::disk {
+
+// Reads the NTFS file system inside a VHDX or VHD file (libvhdi for the disk, libfsntfs for the volume) into the
+// tree index every other source produces, in one walk of the directory indexes: names as stored (case kept), sizes,
+// attributes, security descriptors as SDDL, the four times at 100 ns precision, hard links (the first name seen is
+// the file, later names are hard-link entries naming it), alternate data streams as "name:stream" entries and
+// reparse points by tag (symlink, junction, WCI placeholder and tombstone; see docs/disks.md). NTFS's own metadata
+// files ($MFT, $Extend, ...) are left out, as Windows hides them. No file data is read: MFT records, directory
+// indexes and $Secure only. LayerScan::counts and totalBytes are filled; digests stay empty.
+//
+// Throws layerscope::Error naming the file for a disk libvhdi cannot open (a damaged header), a differencing disk
+// whose parent is missing (naming the parent path), a disk without an NTFS volume and a volume libfsntfs cannot
+// open. A single file record that cannot be read becomes a problem naming its path; the rest of the tree is kept.
+index::LayerScan scanDisk(const std::filesystem::path& path, const index::ScanOptions& options = {});
+
+} // namespace layerscope::disk

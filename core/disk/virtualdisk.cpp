@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "disk/virtualdisk.h"
+
+#include "common/error.h"
+#include "disk/libyalerror.h"
+#include "io/platformfile.h"
+
+#include <libvhdi.h>
+
+#include <mutex>
+#include <vector>
+
+namespace layerscope::disk {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// libvhdi's own message for the last failure, one line.
+std::string vhdiMessage(libvhdi_error_t*& error)
+{
+    return libyalMessage(error, libvhdi_error_sprint, libvhdi_error_free, "libvhdi");
+}
+
+struct FileDeleter
+{
+    void operator()(libvhdi_file_t* file) const
+    {
+        libvhdi_file_close(file, nullptr);
+        libvhdi_file_free(&file, nullptr);
+    }
+};
+using FileHandle = std::unique_ptr<libvhdi_file_t, FileDeleter>;
+
+// A differencing chain deeper than this is a loop (a disk naming itself, or two naming each other).
+constexpr int MaxChainDepth = 64;
+
+// Opens `path` and, for a differencing disk, its parents, appending each to `chain` (the disk first): libvhdi keeps
+// a pointer to the parent, so every parent must outlive its child.
+void openChain(const fs::path& path, std::vector<FileHandle>& chain)
+{
+    const std::string name = io::pathToUtf8(path);
+    if (chain.size() > MaxChainDepth)
+        throw Error({name, {}, {}, {}}, "differencing disk chain deeper than 64 (a loop of parents?)");
+    libvhdi_error_t* error = nullptr;
+    libvhdi_file_t* raw = nullptr;
+    if (libvhdi_file_initialize(&raw, &error) != 1)
+        throw Error({name, {}, {}, {}}, vhdiMessage(error));
+    if (libvhdi_file_open(raw, name.c_str(), LIBVHDI_OPEN_READ, &error) != 1) {
+        libvhdi_file_free(&raw, nullptr);
+        throw Error({name, {}, {}, 0}, "not a readable VHDX/VHD disk: " + vhdiMessage(error));
+    }
+    chain.emplace_back(raw);
+    uint32_t diskType = 0;
+    if (libvhdi_file_get_disk_type(raw, &diskType, &error) != 1)
+        throw Error({name, {}, {}, {}}, vhdiMessage(error));
+    if (diskType != LIBVHDI_DISK_TYPE_DIFFERENTIAL)
+        return;
+
+    size_t parentSize = 0;
+    if (libvhdi_file_get_utf8_parent_filename_size(raw, &parentSize, &error) != 1 || parentSize == 0)
+        throw Error({name, {}, {}, {}}, "differencing disk without a parent file name: " + vhdiMessage(error));
+    std::vector<uint8_t> parentName(parentSize + 1);
+    if (libvhdi_file_get_utf8_parent_filename(raw, parentName.data(), parentSize, &error) != 1)
+        throw Error({name, {}, {}, {}}, vhdiMessage(error));
+    const std::string recorded(reinterpret_cast<const char*>(parentName.data()));
+    // The name is a Windows path (".\blank-base.vhdx", "C:\...\base.vhdx"); only its last component is looked up,
+    // beside the child, since absolute paths of the machine that wrote it mean nothing here.
+    std::string leaf = recorded;
+    const size_t cut = leaf.find_last_of("\\/");
+    if (cut != std::string::npos)
+        leaf.erase(0, cut + 1);
+    const fs::path parentPath = path.parent_path() / fs::u8path(leaf);
+    std::error_code ec;
+    if (leaf.empty() || !fs::is_regular_file(parentPath, ec))
+        throw Error({name, {}, {}, {}},
+                    "differencing disk whose parent \"" + recorded + "\" is missing (looked for "
+                        + io::pathToUtf8(parentPath) + ")");
+    openChain(parentPath, chain);
+    // chain.back() is the parent just opened (or, for a deeper chain, opened its own parents after it).
+    libvhdi_file_t* parent = nullptr;
+    for (size_t i = chain.size(); i-- > 0;)
+        if (chain[i].get() == raw) {
+            parent = chain[i + 1].get();
+            break;
+        }
+    if (libvhdi_file_set_parent_file(raw, parent, &error) != 1)
+        throw Error({name, {}, {}, {}},
+                    "parent " + io::pathToUtf8(parentPath) + " does not fit this disk: " + vhdiMessage(error));
+}
+
+} // namespace
+
+struct VirtualDisk::Impl
+{
+    std::vector<FileHandle> chain; // the disk first, then its parents
+    mutable std::mutex mutex; // libvhdi's reads move one shared offset
+
+    ~Impl()
+    {
+        // Children before parents.
+        for (auto& file : chain)
+            file.reset();
+    }
+};
+
+VirtualDisk::VirtualDisk(const fs::path& path)
+    : m_impl(std::make_unique<Impl>())
+    , m_name(io::pathToUtf8(path))
+{
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+        throw Error({m_name, {}, {}, {}}, "no such disk file");
+    openChain(path, m_impl->chain);
+    libvhdi_error_t* error = nullptr;
+    size64_t size = 0;
+    if (libvhdi_file_get_media_size(m_impl->chain.front().get(), &size, &error) != 1)
+        throw Error({m_name, {}, {}, {}}, vhdiMessage(error));
+    m_size = size;
+}
+
+VirtualDisk::~VirtualDisk() = default;
+
+size_t VirtualDisk::readAt(uint64_t offset, void* buffer, size_t length) const
+{
+    if (offset >= m_size)
+        return 0;
+    if (length > m_size - offset)
+        length = size_t(m_size - offset);
+    std::lock_guard lock(m_impl->mutex);
+    libvhdi_error_t* error = nullptr;
+    const ssize_t n
+        = libvhdi_file_read_buffer_at_offset(m_impl->chain.front().get(), buffer, length, off64_t(offset), &error);
+    if (n < 0)
+        throw Error({m_name, {}, {}, offset}, "cannot read the disk's data: " + vhdiMessage(error));
+    return size_t(n);
+}
+
+} // namespace layerscope::disk

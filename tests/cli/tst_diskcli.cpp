@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+// `inspect` and `tree` on VHDX/VHD disks (issue 12), run as a user runs them, on tests/fixtures/ntfsdisks.py's
+// disks, and on the broken ones: exit 2 with one clear line.
+#include "cli/clirun.h"
+#include "testsupport.h"
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+using nlohmann::json;
+using testsupport::cli;
+
+namespace {
+
+QString disk(const std::string& name)
+{
+    return QString::fromStdString(testsupport::fixture("ntfs/" + name).string());
+}
+
+json manifest()
+{
+    std::ifstream in(testsupport::fixture("ntfs/disks.json"));
+    return json::parse(in);
+}
+
+} // namespace
+
+class TestDiskCli : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void inspectSummarisesTheVolume()
+    {
+        auto run = cli({"inspect", "--json", disk("dynamic.vhdx")});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        const json out = run.parsed();
+        QCOMPARE(out["kind"], json("disk"));
+        QCOMPARE(out["disk"]["format"], json("VHDX"));
+        QCOMPARE(out["disk"]["type"], json("dynamic"));
+        const size_t expected = manifest()["entries"].size();
+        QCOMPARE(out["volume"]["counts"]["entries"], json(expected));
+        QCOMPARE(out["volume"]["counts"]["hardlinks"], json(2));
+        QCOMPARE(out["volume"]["counts"]["streams"], json(2));
+        QCOMPARE(out["volume"]["problems"], json::array());
+
+        run = cli({"inspect", disk("dynamic.vhd")});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        QVERIFY2(run.out.find("NTFS volume: " + std::to_string(expected) + " entries") != std::string::npos,
+                 run.out.c_str());
+    }
+
+    void treeJsonListsEveryEntry_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("dynamic VHDX") << "dynamic.vhdx";
+        QTest::newRow("fixed VHDX") << "fixed.vhdx";
+        QTest::newRow("VHD") << "dynamic.vhd";
+        QTest::newRow("MBR-partitioned VHDX") << "mbr.vhdx";
+        QTest::newRow("GPT-partitioned VHDX") << "gpt.vhdx";
+    }
+    void treeJsonListsEveryEntry()
+    {
+        QFETCH(QString, name);
+        const auto run = cli({"tree", "--json", disk(name.toStdString())});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        const json out = run.parsed();
+        std::map<std::string, json> byPath;
+        for (const json& e : out["entries"])
+            byPath[e["path"]] = e;
+        const json m = manifest();
+        QCOMPARE(byPath.size(), m["entries"].size());
+        for (const json& e : m["entries"]) {
+            const std::string path = e["path"];
+            QVERIFY2(byPath.count(path), path.c_str());
+            const json& got = byPath[path];
+            QCOMPARE(got["type"], e["type"]);
+            QCOMPARE(got["size"], e["size"]);
+            if (e.contains("reparse")) // xattr values are bytes, base64 in JSON
+                QCOMPARE(got["xattrs"]["ntfs.reparse"],
+                         json(QByteArray::fromStdString(e["reparse"].get<std::string>()).toBase64().toStdString()));
+            if (e.contains("linkTarget"))
+                QCOMPARE(got["linkTarget"], e["linkTarget"]);
+        }
+        QCOMPARE(byPath["Program Files/App/app.exe"]["created"], json("2024-01-02T03:04:05.123456700Z"));
+        QCOMPARE(byPath["hidden-system.sys"]["sddl"], json("O:BAG:BAD:(A;OICI;FA;;;WD)"));
+    }
+
+    void inspectReportsAnUnreadableRecordWithExitOne()
+    {
+        const auto run = cli({"inspect", "--json", disk("corrupt-record.vhdx")});
+        QCOMPARE(run.exitCode, 1);
+        const json out = run.parsed();
+        QCOMPARE(out["volume"]["problems"].size(), size_t(1));
+        QCOMPARE(out["volume"]["counts"]["entries"], json(manifest()["entries"].size() - 1));
+    }
+
+    void badDisksExitTwoWithOneLine_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("message");
+        for (const char* command : {"inspect", "tree"}) {
+            QTest::newRow((std::string(command) + " broken header").c_str())
+                << command << disk("broken-header.vhdx")
+                << "neither header (at 64 KiB and 128 KiB) has a valid signature and checksum";
+            QTest::newRow((std::string(command) + " no NTFS").c_str())
+                << command << disk("no-ntfs.vhdx") << "no NTFS volume";
+            QTest::newRow((std::string(command) + " missing parent").c_str())
+                << command << QString::fromStdString(testsupport::fixture("images/disks/differencing.vhd").string())
+                << "differencing disk whose parent \"base.vhd\" is missing";
+        }
+    }
+    void badDisksExitTwoWithOneLine()
+    {
+        QFETCH(QString, command);
+        QFETCH(QString, path);
+        QFETCH(QString, message);
+        const auto run = cli({command, path});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.find(message.toStdString()) != std::string::npos, run.err.c_str());
+        QVERIFY2(run.err.find(path.toStdString()) != std::string::npos, run.err.c_str());
+        QCOMPARE(std::count(run.err.begin(), run.err.end(), '\n'), 1);
+        QVERIFY(run.out.empty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDiskCli)
+#include "tst_diskcli.moc"

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: Apache-2.0
+// The NTFS inside VHDX/VHD disks (issue 12), on the disks tests/fixtures/ntfsdisks.py makes with mkntfs, ntfscp,
+// libntfs-3g and qemu-img: every entry against the generator's own list, times against fsntfsinfo, names against
+// ntfsls, and the broken inputs.
+#include "common/error.h"
+#include "disk/diskscan.h"
+#include "disk/reparsetag.h"
+#include "testsupport.h"
+#include "wcow/paxtime.h"
+
+#include <QProcess>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <set>
+
+using namespace layerscope;
+using nlohmann::json;
+
+namespace {
+
+std::filesystem::path disks(const std::string& name)
+{
+    return testsupport::fixture("ntfs/" + name);
+}
+
+const json& manifest()
+{
+    static const json m = [] {
+        std::ifstream in(disks("disks.json"));
+        return json::parse(in);
+    }();
+    return m;
+}
+
+std::string xattr(const index::TreeIndex& tree, const index::TreeIndex::Record& r, const std::string& name)
+{
+    for (const auto& [key, value] : tree.xattrs(r))
+        if (key == name)
+            return value;
+    return {};
+}
+
+QString run(const QString& program, const QStringList& args)
+{
+    const auto result = testsupport::runProcess(program, args);
+    if (result.exitCode != 0)
+        return {};
+    return QString::fromUtf8(result.out);
+}
+
+} // namespace
+
+class TestNtfsDisk : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void listsEveryEntryTheGeneratorMade_data()
+    {
+        QTest::addColumn<QString>("disk");
+        for (const auto& [name, where] : manifest().at("disks").items())
+            QTest::newRow(name.c_str()) << QString::fromStdString(name);
+    }
+    void listsEveryEntryTheGeneratorMade()
+    {
+        QFETCH(QString, disk);
+        const index::LayerScan scan = disk::scanDisk(disks(disk.toStdString()));
+        const index::TreeIndex& tree = scan.index;
+        QVERIFY2(scan.problems.empty(), scan.problems.empty() ? "" : scan.problems.front().message.c_str());
+        QVERIFY(tree.caseInsensitive());
+
+        std::set<std::string> expectedPaths;
+        for (const json& e : manifest().at("entries")) {
+            const std::string path = e.at("path");
+            expectedPaths.insert(path);
+            const index::NodeId node = tree.find(path);
+            QVERIFY2(node != index::InvalidNode, path.c_str());
+            QCOMPARE(tree.name(node), std::string_view(path).substr(path.rfind('/') + 1)); // case and bytes kept
+            const auto* r = tree.record(node);
+            QVERIFY2(r, path.c_str());
+            QCOMPARE(std::string(wcow::entryTypeName(r->type)), e.at("type").get<std::string>());
+            QCOMPARE(r->size, e.at("size").get<uint64_t>());
+            if (e.contains("attributes"))
+                QCOMPARE(r->attributes, e.at("attributes").get<uint32_t>());
+            if (e.contains("linkTarget"))
+                QCOMPARE(std::string(tree.linkTarget(*r)), e.at("linkTarget").get<std::string>());
+            if (e.contains("reparse")) {
+                QCOMPARE(xattr(tree, *r, "ntfs.reparse"), e.at("reparse").get<std::string>());
+                QVERIFY(r->attributes & 0x400); // FILE_ATTRIBUTE_REPARSE_POINT
+            }
+            if (e.contains("created")) {
+                QCOMPARE(wcow::formatRfc3339(*tree.created(*r)), std::string("2024-01-02T03:04:05.123456700Z"));
+                QCOMPARE(wcow::formatRfc3339(tree.modified(*r)), std::string("2024-02-02T04:05:06.765432100Z"));
+                QCOMPARE(wcow::formatRfc3339(*tree.accessed(*r)), std::string("2024-03-04T05:06:07.000000100Z"));
+            }
+            if (r->type != wcow::EntryType::Stream) {
+                // ntfs-3g gives new files "Everyone: full control", owned by Administrators.
+                QCOMPARE(std::string(tree.sddl(*r)), std::string("O:BAG:BAD:(A;OICI;FA;;;WD)"));
+                QVERIFY(tree.created(*r) && tree.accessed(*r) && tree.changed(*r));
+            }
+        }
+        // Nothing more: no NTFS metadata files ($MFT, $Extend, ...), no DOS aliases, no duplicates.
+        std::set<std::string> seen;
+        for (const auto& r : tree.records())
+            QVERIFY2(seen.insert(tree.path(r.node)).second, tree.path(r.node).c_str());
+        QCOMPARE(seen, expectedPaths);
+        QCOMPARE(scan.counts.entries, uint64_t(expectedPaths.size()));
+        QCOMPARE(scan.counts.hardlinks, uint64_t(2));
+        QCOMPARE(scan.counts.streams, uint64_t(2));
+        // qemu-img rounds a VHD up to whole cylinders, so the volume is followed by unused sectors there.
+        if (disk.endsWith(".vhd"))
+            QVERIFY(scan.uncompressedSize >= manifest().at("volumeSize").get<uint64_t>());
+        else
+            QCOMPARE(scan.uncompressedSize, manifest().at("volumeSize").get<uint64_t>());
+    }
+
+    // ntfs-3g's own lister agrees on every name of every folder (it hides metadata files the same way).
+    void namesAgreeWithNtfsls()
+    {
+        const QString listing
+            = run(QStringLiteral("ntfsls"),
+                  {QStringLiteral("-R"), QStringLiteral("-a"), QString::fromStdString(disks("volume.raw").string())});
+        if (listing.isEmpty())
+            QSKIP("ntfsls (ntfs-3g) is not installed");
+        std::set<std::string> fromNtfsls;
+        QString folder;
+        for (const QString& line : listing.split('\n')) {
+            if (line.isEmpty())
+                continue;
+            if (line.endsWith(':') && line.startsWith('/')) {
+                folder = line.mid(1, line.size() - 2);
+                continue;
+            }
+            if (line == "." || line == "..")
+                continue;
+            fromNtfsls.insert((folder.isEmpty() ? line : folder + '/' + line).toStdString());
+        }
+        const index::LayerScan scan = disk::scanDisk(disks("dynamic.vhdx"));
+        std::set<std::string> ours;
+        for (const auto& r : scan.index.records())
+            if (r.type != wcow::EntryType::Stream)
+                ours.insert(scan.index.path(r.node));
+        QCOMPARE(ours, fromNtfsls);
+    }
+
+    // libfsntfs's own tool prints the four times at 100 ns; ours must be the same instants.
+    void timesAgreeWithFsntfsinfo()
+    {
+        const QString info = run(QStringLiteral("fsntfsinfo"),
+                                 {QStringLiteral("-F"), QStringLiteral("\\Windows\\System32\\drivers\\etc\\hosts"),
+                                  QString::fromStdString(disks("volume.raw").string())});
+        if (info.isEmpty())
+            QSKIP("fsntfsinfo (libfsntfs-utils) is not installed");
+        const index::LayerScan scan = disk::scanDisk(disks("fixed.vhdx"));
+        const auto* r = scan.index.record(scan.index.find("Windows/System32/drivers/etc/hosts"));
+        QVERIFY(r);
+        // "Creation time : Dec 06, 2026 00:39:26.560206200 UTC": compare the seconds' fraction and the clock.
+        auto clockOf = [](const wcow::PaxTime& t) {
+            const std::string s = wcow::formatRfc3339(t); // 2026-12-06T00:39:26.560206200Z
+            std::string fraction = s.substr(20, s.size() - 21);
+            fraction.resize(9, '0');
+            return s.substr(11, 8) + "." + fraction;
+        };
+        for (const auto& [label, time] :
+             std::vector<std::pair<QString, wcow::PaxTime>> {{"Creation time", *scan.index.created(*r)},
+                                                             {"Modification time", scan.index.modified(*r)},
+                                                             {"Access time", *scan.index.accessed(*r)},
+                                                             {"Entry modification time", *scan.index.changed(*r)}}) {
+            QString line;
+            for (const QString& l : info.split('\n'))
+                if (l.trimmed().startsWith(label + "\t") || l.trimmed().startsWith(label + " "))
+                    line = l;
+            QVERIFY2(!line.isEmpty(), qPrintable(label));
+            QVERIFY2(line.contains(QString::fromStdString(clockOf(time))), qPrintable(line));
+        }
+    }
+
+    void classifiesReparseTags()
+    {
+        QCOMPARE(disk::classifyReparseTag(0xA000000C), disk::ReparseKind::Symlink);
+        QCOMPARE(disk::classifyReparseTag(0xA0000003), disk::ReparseKind::Junction);
+        QCOMPARE(disk::classifyReparseTag(0x80000018), disk::ReparseKind::WciPlaceholder);
+        QCOMPARE(disk::classifyReparseTag(0xA000001F), disk::ReparseKind::WciTombstone);
+        QCOMPARE(disk::classifyReparseTag(0x8000001B), disk::ReparseKind::Other);
+        QCOMPARE(disk::reparseDescription(0x8000001B), std::string("0x8000001b"));
+    }
+
+    // One damaged MFT record costs that entry only: it is a problem naming it, the rest of the tree is there.
+    void keepsTheTreeAroundAnUnreadableRecord()
+    {
+        const index::LayerScan scan = disk::scanDisk(disks("corrupt-record.vhdx"));
+        QCOMPARE(scan.problems.size(), size_t(1));
+        QVERIFY2(scan.problems.front().message.find("hidden-system.sys") != std::string::npos,
+                 scan.problems.front().message.c_str());
+        QCOMPARE(scan.index.find("hidden-system.sys"), index::InvalidNode);
+        QCOMPARE(scan.counts.entries, uint64_t(manifest().at("entries").size() - 1));
+        QVERIFY(scan.index.find("Windows/System32/drivers/etc/hosts") != index::InvalidNode);
+    }
+
+    void refusesBrokenDisks_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("broken VHDX header")
+            << QString::fromStdString(disks("broken-header.vhdx").string())
+            << "neither header (at 64 KiB and 128 KiB) has a valid signature and checksum";
+        QTest::newRow("no NTFS") << QString::fromStdString(disks("no-ntfs.vhdx").string())
+                                 << "no NTFS volume: the disk starts with neither an NTFS boot sector nor a partition "
+                                    "table";
+        // The image fixtures' differencing VHD names .\base.vhd, which is not beside it.
+        QTest::newRow("missing parent") << QString::fromStdString(
+            testsupport::fixture("images/disks/differencing.vhd").string())
+                                        << "differencing disk whose parent \"base.vhd\" is missing";
+    }
+    void refusesBrokenDisks()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, message);
+        try {
+            disk::scanDisk(path.toStdString());
+            QFAIL("no error");
+        } catch (const Error& e) {
+            QVERIFY2(QString::fromStdString(e.what()).contains(message), e.what());
+            QVERIFY2(QString::fromStdString(e.where().file) == path, e.what());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestNtfsDisk)
+#include "tst_ntfsdisk.moc"
