@@ -7,6 +7,7 @@
 #include <iostream>
 
 #ifdef _WIN32
+#include <fcntl.h>
 #include <io.h>
 #define isatty _isatty
 #define fileno _fileno
@@ -15,6 +16,13 @@
 #endif
 
 namespace cli {
+
+void setUpStandardOutput()
+{
+#ifdef _WIN32
+    _setmode(fileno(stdout), _O_BINARY);
+#endif
+}
 
 void printOut(const std::string& text)
 {

@@ -15,6 +15,9 @@ namespace cli {
 
 enum ExitCode { Success = 0, Findings = 1, BadInput = 2 };
 
+// Call first in main(): on Windows, stdout is switched to binary mode, so that the CLI writes the same bytes as on
+// Linux ("\n", not the C runtime's "\r\n"): JSON and listings compare across machines. stderr stays as it is.
+void setUpStandardOutput();
 void printOut(const std::string& text);
 void printJson(const nlohmann::json& json);
 // One line on stderr, prefixed with the program name.

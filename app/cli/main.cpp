@@ -42,6 +42,7 @@ void printUsage()
 
 int main(int argc, char** argv)
 {
+    cli::setUpStandardOutput();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("layerscope-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LAYERSCOPE_VERSION));

@@ -13,7 +13,7 @@ using namespace layerscope::scratch;
 
 constexpr const char* Usage = "usage: layerscope-cli scratch <prepare|status|commit|discard> [options]\n"
                               "\n"
-                              "  prepare SOURCE [--up-to N] [--parentless] --workdir DIR\n"
+                              "  prepare SOURCE [--up-to N] [--parentless] [--backend portable|hcs] --workdir DIR\n"
                               "      materialise the merged view of SOURCE (layers 0..N) into the new folder DIR\n"
                               "  status [--json] DIR\n"
                               "      list what was added, removed and modified since prepare (exit 1 when anything)\n"
@@ -84,10 +84,20 @@ int runPrepare(const QStringList& args)
         {QStringLiteral("platform"), QStringLiteral("os/arch[:os.version] of a multi-platform index."),
          QStringLiteral("P")},
         {QStringLiteral("json"), QStringLiteral("Print the result as JSON.")},
+        {QStringLiteral("backend"),
+         QStringLiteral("portable (the default: the merged view as plain files, everywhere) or hcs (a sandbox layer "
+                        "over Windows layer folders through the Host Compute Service; Windows with the Containers "
+                        "feature only)."),
+         QStringLiteral("NAME"), QStringLiteral("portable")},
     });
     int exitCode = 0;
     if (!cli::parse(parser, args, exitCode))
         return exitCode;
+    const QString backend = parser.value(QStringLiteral("backend"));
+    if (backend != QStringLiteral("portable") && backend != QStringLiteral("hcs")) {
+        cli::printError("--backend takes portable or hcs");
+        return cli::BadInput;
+    }
     const QStringList positional = parser.positionalArguments();
     PrepareRequest request;
     request.parentless = parser.isSet(QStringLiteral("parentless"));
@@ -111,7 +121,8 @@ int runPrepare(const QStringList& args)
     }
     return cli::guarded([&] {
         cli::ConsoleProgress progress("preparing " + request.workDir.string());
-        const PrepareResult result = createPortableBackend()->prepare(request, progress);
+        const auto chosen = backend == QStringLiteral("hcs") ? createHcsBackend() : createPortableBackend();
+        const PrepareResult result = chosen->prepare(request, progress);
         if (parser.isSet(QStringLiteral("json"))) {
             cli::printJson({{"workdir", result.workDir.string()},
                             {"layers", result.layers},

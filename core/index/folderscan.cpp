@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <map>
 #include <memory>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -65,15 +64,8 @@ private:
     void pushChildren(const std::filesystem::path& folder, const std::string& relative, std::vector<Pending>& stack)
     {
         std::vector<std::pair<std::string, std::filesystem::path>> children;
-        std::error_code ec;
-        std::filesystem::directory_iterator it(folder, ec);
-        if (ec)
-            throw Error({io::pathToUtf8(folder), {}, {}, {}}, "cannot list folder: " + ec.message());
-        for (const std::filesystem::directory_iterator end; it != end; it.increment(ec)) {
-            children.emplace_back(io::pathToUtf8(it->path().filename()), it->path());
-        }
-        if (ec)
-            throw Error({io::pathToUtf8(folder), {}, {}, {}}, "cannot list folder: " + ec.message());
+        for (const auto& name : listFolder(folder))
+            children.emplace_back(io::pathToUtf8(name), folder / name);
         std::sort(children.begin(), children.end(),
                   [](const auto& a, const auto& b) { return a.first > b.first; }); // reversed: the stack pops
         for (auto& [name, path] : children)
@@ -96,10 +88,7 @@ private:
         std::optional<Sha256Digest> digest;
 
         if (stat.type == wcow::EntryType::Symlink || stat.type == wcow::EntryType::Junction) {
-            std::error_code ec;
-            const auto target = std::filesystem::read_symlink(path, ec);
-            if (!ec)
-                entry.linkTarget = io::pathToUtf8(target);
+            entry.linkTarget = stat.linkTarget;
         } else if (stat.type == wcow::EntryType::File) {
             if (stat.linkCount > 1) {
                 const auto key = std::make_pair(stat.volume, stat.fileId);

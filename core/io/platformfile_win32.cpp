@@ -4,6 +4,7 @@
 #include "platformfile.h"
 
 #include "common/error.h"
+#include "io/win32path.h"
 
 #include <algorithm>
 #include <system_error>
@@ -47,6 +48,27 @@ std::string pathToUtf8(const std::filesystem::path& path)
     return std::string(text.begin(), text.end());
 }
 
+std::wstring win32ApiPath(const std::filesystem::path& path)
+{
+    // CreateDirectoryW's limit (MAX_PATH less room for an 8.3 name) is the lowest of the file calls.
+    constexpr size_t ShortEnough = MAX_PATH - 12;
+    const std::wstring& text = path.native();
+    const auto startsWith = [](const std::wstring& s, const wchar_t* prefix) { return s.rfind(prefix, 0) == 0; };
+    if (startsWith(text, L"\\\\?\\") || startsWith(text, L"\\\\.\\")
+        || (path.is_absolute() && text.size() < ShortEnough))
+        return text;
+    // A relative name is as long as what Windows makes of it with the current folder.
+    std::error_code ec;
+    const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+    if (ec || absolute.native().size() < ShortEnough)
+        return text;
+    // lexically_normal turns '/' into '\' and folds "." and "..", which the prefix would pass on verbatim.
+    const std::wstring normal = absolute.lexically_normal().native();
+    if (startsWith(normal, L"\\\\"))
+        return L"\\\\?\\UNC\\" + normal.substr(2);
+    return L"\\\\?\\" + normal;
+}
+
 PlatformFile::~PlatformFile()
 {
     if (isOpen())
@@ -74,9 +96,9 @@ PlatformFile PlatformFile::openForReading(const std::filesystem::path& path)
     const std::string name = pathToUtf8(path);
     // FILE_SHARE_DELETE too, so that reading a layer never stops another tool from replacing it.
     // FILE_FLAG_SEQUENTIAL_SCAN is the Windows counterpart of posix_fadvise(SEQUENTIAL).
-    const HANDLE handle
-        = ::CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                        OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, nullptr);
+    const HANDLE handle = ::CreateFileW(win32ApiPath(path).c_str(), GENERIC_READ,
+                                        FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
+                                        FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, nullptr);
     if (handle == INVALID_HANDLE_VALUE)
         fail(name, "cannot open for reading", ::GetLastError());
     return PlatformFile(reinterpret_cast<intptr_t>(handle), name);
@@ -87,8 +109,8 @@ std::optional<PlatformFile> PlatformFile::createNew(const std::filesystem::path&
     const std::string name = pathToUtf8(path);
     // CREATE_NEW is the O_EXCL of Win32. DELETE access lets MoveFileExW rename it while we still hold it.
     const HANDLE handle
-        = ::CreateFileW(path.c_str(), GENERIC_WRITE | DELETE, FILE_SHARE_READ | FILE_SHARE_DELETE, nullptr, CREATE_NEW,
-                        FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, nullptr);
+        = ::CreateFileW(win32ApiPath(path).c_str(), GENERIC_WRITE | DELETE, FILE_SHARE_READ | FILE_SHARE_DELETE,
+                        nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, nullptr);
     if (handle == INVALID_HANDLE_VALUE) {
         const DWORD error = ::GetLastError();
         if (error == ERROR_FILE_EXISTS || error == ERROR_ALREADY_EXISTS)
@@ -154,7 +176,7 @@ bool PlatformFile::moveInto(const std::filesystem::path& from, const std::filesy
     // Without MOVEFILE_REPLACE_EXISTING the move fails atomically when `to` exists; WRITE_THROUGH returns only
     // once the rename is on disk, which POSIX gets from syncDirectory().
     const DWORD flags = MOVEFILE_WRITE_THROUGH | (overwrite ? MOVEFILE_REPLACE_EXISTING : 0);
-    if (::MoveFileExW(from.c_str(), to.c_str(), flags))
+    if (::MoveFileExW(win32ApiPath(from).c_str(), win32ApiPath(to).c_str(), flags))
         return true;
     const DWORD error = ::GetLastError();
     if (!overwrite && (error == ERROR_ALREADY_EXISTS || error == ERROR_FILE_EXISTS))
@@ -164,7 +186,7 @@ bool PlatformFile::moveInto(const std::filesystem::path& from, const std::filesy
 
 void PlatformFile::removeQuietly(const std::filesystem::path& path) noexcept
 {
-    ::DeleteFileW(path.c_str());
+    ::DeleteFileW(win32ApiPath(path).c_str());
 }
 
 void PlatformFile::syncDirectory(const std::filesystem::path&) noexcept

@@ -8,9 +8,11 @@
 #include "baselayer/imagepackager.h"
 #include "common/error.h"
 #include "image/imagesource.h"
+#include "index/filestat.h"
 #include "io/atomicfile.h"
 #include "io/filesource.h"
 #include "io/platformfile.h"
+#include "io/win32path.h"
 #include "scratch/scratchsession.h"
 #include "tar/tarwriter.h"
 #include "wcow/entrydecoder.h"
@@ -143,7 +145,7 @@ private:
     void add(const fs::path& path, const std::string& layerPath)
     {
         WIN32_FIND_DATAW data {};
-        HANDLE find = ::FindFirstFileW(path.wstring().c_str(), &data);
+        HANDLE find = ::FindFirstFileW(io::win32ApiPath(path).c_str(), &data);
         if (find == INVALID_HANDLE_VALUE)
             throw Error({io::pathToUtf8(path), {}, {}, {}}, "cannot examine exported entry");
         ::FindClose(find);
@@ -155,10 +157,11 @@ private:
         e.modified = paxOf(data.ftLastWriteTime);
         e.accessed = paxOf(data.ftLastAccessTime);
         if (data.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) {
-            // dwReserved0 holds the reparse tag: a mount point is a junction (MSWINDOWS.mountpoint, §1.5).
+            // dwReserved0 holds the reparse tag: a mount point is a junction (MSWINDOWS.mountpoint, §1.5). The
+            // target is the reparse point's print name, which std::filesystem::read_symlink does not give (and
+            // MinGW's does not implement at all).
             e.kind = data.dwReserved0 == IO_REPARSE_TAG_MOUNT_POINT ? ExportedEntry::Junction : ExportedEntry::Symlink;
-            std::error_code ec;
-            e.linkTarget = io::pathToUtf8(fs::read_symlink(path, ec));
+            e.linkTarget = index::statNoFollow(path).linkTarget;
         } else if (data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
             e.kind = ExportedEntry::Directory;
         } else {
@@ -173,14 +176,16 @@ private:
         add(folder, layerPath);
         if (entries.back().kind != ExportedEntry::Directory)
             return;
-        for (const auto& child : fs::directory_iterator(folder)) {
-            const std::string name = io::pathToUtf8(child.path().filename());
+        // index::listFolder, not directory_iterator: exported trees go deeper than MAX_PATH.
+        for (const auto& childName : index::listFolder(folder)) {
+            const std::string name = io::pathToUtf8(childName);
             if (name.ends_with(".$wcidirs$")) // transport artifacts (§1.3)
                 continue;
-            if (child.is_directory() && !child.is_symlink())
-                walk(child.path(), layerPath + "/" + name);
+            const fs::path child = folder / childName;
+            if (index::statNoFollow(child).type == wcow::EntryType::Directory)
+                walk(child, layerPath + "/" + name);
             else
-                add(child.path(), layerPath + "/" + name);
+                add(child, layerPath + "/" + name);
         }
     }
 
@@ -607,11 +612,7 @@ void HcsBackend::discard(const fs::path& workDir, Progress& progress)
 
 std::unique_ptr<ScratchBackend> createHcsBackend()
 {
-    try {
-        return std::make_unique<HcsBackend>();
-    } catch (const Error&) {
-        return nullptr; // no Containers feature on this machine
-    }
+    return std::make_unique<HcsBackend>(); // throws "Host Compute Service not available ..." without vmcompute.dll
 }
 
 } // namespace layerscope::scratch

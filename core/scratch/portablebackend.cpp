@@ -4,6 +4,7 @@
 #include "baselayer/baselayerbuilder.h"
 #include "common/error.h"
 #include "image/imagesource.h"
+#include "index/filestat.h"
 #include "index/folderscan.h"
 #include "io/atomicfile.h"
 #include "io/decompressingsource.h"
@@ -299,8 +300,7 @@ CommitResult PortableBackend::commit(const fs::path& workDir, const CommitReques
 void PortableBackend::discard(const fs::path& workDir, Progress& progress)
 {
     const fs::path dir = absoluteOf(workDir);
-    std::error_code ec;
-    if (fs::is_symlink(dir, ec))
+    if (index::isLink(dir))
         throw Error({io::pathToUtf8(dir), {}, {}, {}}, "is a link; refusing to discard through it");
     if (!ScratchSession::isScratchFolder(dir))
         throw Error({io::pathToUtf8(dir), {}, {}, {}},

@@ -29,7 +29,7 @@ std::unique_ptr<ScratchBackend> createPortableBackend()
 #if !defined(_WIN32)
 std::unique_ptr<ScratchBackend> createHcsBackend()
 {
-    return nullptr; // vmcompute.dll exists only on Windows
+    throw Error("the Host Compute Service backend exists only in Windows builds (vmcompute.dll is Windows')");
 }
 #endif
 
@@ -39,8 +39,7 @@ std::unique_ptr<ScratchBackend> openBackend(const std::filesystem::path& workDir
     if (session.backend == "portable")
         return createPortableBackend();
     if (session.backend == "hcs")
-        if (auto hcs = createHcsBackend())
-            return hcs;
+        return createHcsBackend(); // or why this machine has none
     throw Error({io::pathToUtf8(workDir), {}, {}, {}},
                 "was prepared by the '" + session.backend + "' backend, which this build does not have");
 }

@@ -122,7 +122,9 @@ public:
 // the folder with its recorded baseline (wcow-layer-format §1).
 std::unique_ptr<ScratchBackend> createPortableBackend();
 
-// The Host Compute Service backend (vmcompute.dll; Windows only). Returns nullptr on other platforms.
+// The Host Compute Service backend (vmcompute.dll, loaded at run time; Windows only). Throws layerscope::Error
+// saying why when there is none: "Host Compute Service not available ..." on a Windows without the Containers
+// feature (or under wine), and that the build has no such backend elsewhere.
 std::unique_ptr<ScratchBackend> createHcsBackend();
 
 // The backend that prepared `workDir` (read from its state). Throws layerscope::Error when the folder holds no

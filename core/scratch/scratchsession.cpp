@@ -3,6 +3,7 @@
 
 #include "common/base64.h"
 #include "common/error.h"
+#include "index/filestat.h"
 #include "index/treeindexbuilder.h"
 #include "io/atomicfile.h"
 #include "io/filesource.h"
@@ -163,7 +164,7 @@ void writeJson(const fs::path& path, const json& value)
 bool ScratchSession::isScratchFolder(const fs::path& workDir)
 {
     std::error_code ec;
-    if (fs::is_symlink(workDir, ec) || !fs::is_directory(workDir, ec))
+    if (index::isLink(workDir) || !fs::is_directory(workDir, ec))
         return false;
     const fs::path file = stateFolder(workDir) / SessionFile;
     if (!fs::is_regular_file(fs::symlink_status(file, ec)))

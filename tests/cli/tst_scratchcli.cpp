@@ -2,8 +2,10 @@
 // layerscope-cli scratch prepare|status|commit|discard (issue 7) run as a user would: the whole workflow over the
 // two-layer fixture image, exit codes (0 done, 1 status found changes, 2 bad input), JSON output, refusals.
 #include "cli/clirun.h"
+#include "scratch/safefolder.h"
 #include "testsupport.h"
 
+#include <QFileInfo>
 #include <QTemporaryDir>
 
 using nlohmann::json;
@@ -47,7 +49,8 @@ private slots:
 
         writeText(w / "hello.txt", "hello\n");
         writeText(w / "NewDir" / "a.txt", "edited\n");
-        fs::remove_all(w / "Users" / "Public" / "Deep");
+        // SafeFolder rather than fs::remove_all, which MinGW's runtime cannot do beyond 260 characters (Deep is).
+        layerscope::scratch::SafeFolder(w).remove("Users/Public/Deep");
         run = cli({QStringLiteral("scratch"), QStringLiteral("status"), QStringLiteral("--json"), work});
         QCOMPARE(run.exitCode, 1); // changes found, like diff
         const json status = run.parsed();
@@ -135,6 +138,36 @@ private slots:
                      .exitCode,
                  2);
         QCOMPARE(cli({QStringLiteral("scratch"), QStringLiteral("commit"), work}).exitCode, 2);
+        QCOMPARE(cli({QStringLiteral("scratch"), QStringLiteral("prepare"), fixture("images/oci-layout"),
+                      QStringLiteral("--workdir"), work, QStringLiteral("--backend"), QStringLiteral("bogus")})
+                     .exitCode,
+                 2);
+    }
+
+    void hcsBackendSaysWhyItIsMissing()
+    {
+        QTemporaryDir tmp;
+        const QString work = tmp.filePath(QStringLiteral("work"));
+        const auto run = cli({QStringLiteral("scratch"), QStringLiteral("prepare"), fixture("images/oci-layout"),
+                              QStringLiteral("--backend"), QStringLiteral("hcs"), QStringLiteral("--workdir"), work});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(!fs::exists(work.toStdString()));
+#ifdef _WIN32
+        const QString system = qEnvironmentVariable("SystemRoot", QStringLiteral("C:/Windows"));
+        if (QFileInfo::exists(system + QStringLiteral("/System32/vmcompute.dll"))) {
+            // The Containers feature is there: the backend loads and refuses the image (it needs layer folders).
+            QVERIFY2(run.err.find("on-disk Windows layer folders") != std::string::npos, run.err.c_str());
+            return;
+        }
+        // Windows without the Containers feature, and wine, have no vmcompute.dll; the backend loads it at run time
+        // and says so in one line instead of failing to start.
+        QVERIFY2(run.err.find("Host Compute Service not available") != std::string::npos, run.err.c_str());
+        QVERIFY2(run.err.find("vmcompute.dll") != std::string::npos, run.err.c_str());
+#else
+        QVERIFY2(run.err.find("only in Windows builds") != std::string::npos, run.err.c_str());
+        QSKIP("the \"Host Compute Service not available\" message is Windows': this build has no HCS backend to "
+              "load vmcompute.dll");
+#endif
     }
 };
 

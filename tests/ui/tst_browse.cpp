@@ -98,6 +98,7 @@ class TestBrowse : public QObject
 private slots:
     void initTestCase()
     {
+        uitestsupport::useRealFontsIfThereAreNone(); // widths below are of real text, also under wine
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("LayerScopeTest"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_browse"));

@@ -20,6 +20,7 @@
 
 #include <QAbstractButton>
 #include <QAction>
+#include <QDir>
 #include <QDockWidget>
 #include <QLabel>
 #include <QLayout>
@@ -137,6 +138,7 @@ class TestChrome : public QObject
 private slots:
     void initTestCase()
     {
+        uitestsupport::useRealFontsIfThereAreNone(); // widths below are of real text, also under wine
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("LayerScopeTest"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_chrome"));
@@ -244,9 +246,10 @@ private slots:
 
     void commitAndErrorDialogsAreWideEnoughForTheirText()
     {
-        QTemporaryDir dir;
-        // A path longer than the dialog's usual width, shorter than most of the screen, is shown whole.
-        std::string work = dir.path().toStdString() + "/scratch-of-windows-servercore-ltsc2022";
+        // A path longer than the dialog's usual width, shorter than most of the screen, is shown whole. It starts at
+        // the root (nothing is written): a temporary folder's own path may already be wider than that on a small
+        // screen, as wine's C:/users/<name>/Temp is on the offscreen plugin's 800 pixels.
+        std::string work = QDir::rootPath().toStdString() + "scratch-of-windows-servercore-ltsc2022";
         CommitDialog probe(work);
         const int screen = probe.screen()->availableGeometry().width();
         while (probe.fontMetrics().horizontalAdvance(QString::fromStdString(work)) < screen * 2 / 5)

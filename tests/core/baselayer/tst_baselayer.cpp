@@ -7,8 +7,11 @@
 #include "image/imageanalysis.h"
 #include "image/imagesource.h"
 #include "index/entrydata.h"
+#include "index/filestat.h"
 #include "index/layerscan.h"
 #include "io/bytesink.h"
+#include "io/platformfile.h"
+#include "symlinksupport.h"
 #include "testsupport.h"
 #include "wcow/ntfsnames.h"
 
@@ -256,12 +259,14 @@ private slots:
     {
         const fs::path src = path("tree");
         fs::create_directories(src / "Program Files" / "App" / "empty dir");
-        fs::create_directories(src / "Users" / "Документы");
+        // u8 literals: a plain char path is read in the ANSI code page on Windows, which has no Cyrillic.
+        fs::create_directories(src / "Users" / u8"Документы");
         testsupport::writeAll(src / "Program Files" / "App" / "app.exe", std::vector<uint8_t>(70000, 0x5A));
         testsupport::writeAll(src / "Program Files" / "App" / "empty.txt", {});
-        testsupport::writeAll(src / "Users" / "Документы" / "naïve résumé.txt", {'h', 'i'});
+        testsupport::writeAll(src / "Users" / u8"Документы" / u8"naïve résumé.txt", {'h', 'i'});
         fs::create_hard_link(src / "Program Files" / "App" / "app.exe", src / "Program Files" / "App" / "b-link.exe");
-        fs::create_symlink("../App/app.exe", src / "Program Files" / "App" / "shortcut");
+        const QString linkProblem
+            = testsupport::makeSymlink("../App/app.exe", src / "Program Files" / "App" / "shortcut");
         make(path("folder.tar"), {.fromFolder = src}, {.format = OutputFormat::Tar});
 
         const auto scan = index::scanLayerFile(path("folder.tar"));
@@ -277,19 +282,26 @@ private slots:
         QVERIFY(link);
         QCOMPARE(link->type, wcow::EntryType::Hardlink);
         QCOMPARE(tree.linkTarget(*link), std::string_view("Files/Program Files/App/app.exe"));
-        const auto* shortcut = tree.record(tree.find("Files/Program Files/App/shortcut"));
-        QCOMPARE(shortcut->type, wcow::EntryType::Symlink);
-        QCOMPARE(tree.linkTarget(*shortcut), std::string_view("..\\App\\app.exe")); // Windows separators (§1.6)
         QVERIFY(tree.record(tree.find("Files/Program Files/App/empty dir")));
-        QCOMPARE(tree.record(tree.find("Files/Program Files/App/empty.txt"))->size, uint64_t(0));
+        const auto* empty = tree.record(tree.find("Files/Program Files/App/empty.txt"));
+        QVERIFY(empty);
+        QCOMPARE(empty->size, uint64_t(0));
         QVERIFY(tree.record(tree.find("Files/Users/Документы/naïve résumé.txt")));
-        QCOMPARE(tree.record(tree.find("Files/Windows/System32/config/SYSTEM"))->size, uint64_t(8192));
+        const auto* system = tree.record(tree.find("Files/Windows/System32/config/SYSTEM"));
+        QVERIFY(system);
+        QCOMPARE(system->size, uint64_t(8192));
         // Parents first, siblings in byte order: the walk order of hcsshim's export.
         const auto paths = entryPaths(scan);
         QVERIFY(std::find(paths.begin(), paths.end(), "Files/Program Files")
                 < std::find(paths.begin(), paths.end(), "Files/Users"));
         QVERIFY(std::find(paths.begin(), paths.end(), "Files/Users")
                 < std::find(paths.begin(), paths.end(), "Files/Windows"));
+        if (!linkProblem.isEmpty())
+            QSKIP(qPrintable("all but the symbolic link checked: " + linkProblem));
+        const auto* shortcut = tree.record(tree.find("Files/Program Files/App/shortcut"));
+        QVERIFY(shortcut);
+        QCOMPARE(shortcut->type, wcow::EntryType::Symlink);
+        QCOMPARE(tree.linkTarget(*shortcut), std::string_view("..\\App\\app.exe")); // Windows separators (§1.6)
     }
 
     void folderKeepsItsOwnValidHives()
@@ -318,11 +330,26 @@ private slots:
             QFAIL("a folder with names Windows cannot create was accepted");
         } catch (const Error& e) {
             const std::string what = e.what();
-            for (const char* expected :
-                 {"Files/dir/CON", "Files/dir/nul.txt", "Files/dir/trailing.", "Files/dir/trailing ", "Files/dir/a<b",
-                  "Files/dir/q?", "Files/dir/.wh.gone", "only in case"})
-                QVERIFY2(what.find(expected) != std::string::npos,
-                         (std::string(expected) + " not in: " + what).c_str());
+            // Windows itself will not create most of these (CON is a device, a trailing dot is dropped, Case and case
+            // are one file), so only the names that exist on disk are expected in the message: all on Linux.
+            std::vector<std::string> made;
+            for (const auto& name : index::listFolder(src / "dir"))
+                made.push_back(io::pathToUtf8(name));
+            const auto has = [&](const char* name) { return std::find(made.begin(), made.end(), name) != made.end(); };
+            const std::vector<std::pair<const char*, const char*>> cases = {{"CON", "Files/dir/CON"},
+                                                                            {"nul.txt", "Files/dir/nul.txt"},
+                                                                            {"trailing.", "Files/dir/trailing."},
+                                                                            {"trailing ", "Files/dir/trailing "},
+                                                                            {"a<b", "Files/dir/a<b"},
+                                                                            {"q?", "Files/dir/q?"},
+                                                                            {".wh.gone", "Files/dir/.wh.gone"}};
+            for (const auto& [name, expected] : cases)
+                if (has(name))
+                    QVERIFY2(what.find(expected) != std::string::npos,
+                             (std::string(expected) + " not in: " + what).c_str());
+            if (has("Case") && has("case"))
+                QVERIFY2(what.find("only in case") != std::string::npos, what.c_str());
+            QVERIFY(has(".wh.gone")); // a name every system can hold, so the check never passes empty-handed
         }
     }
 

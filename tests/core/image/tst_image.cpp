@@ -17,6 +17,8 @@
 #include "index/folderscan.h"
 #include "io/bytesink.h"
 
+#include "scratch/safefolder.h"
+#include "symlinksupport.h"
 #include "testsupport.h"
 
 #include <QProcess>
@@ -631,16 +633,12 @@ private slots:
     {
         QTemporaryDir dir;
         const fs::path root = fs::path(dir.path().toStdString()) / "root";
-        const fs::path outside = fs::path(dir.path().toStdString()) / "outside";
         fs::create_directories(root / "sub");
-        fs::create_directories(outside);
-        testsupport::writeAll(outside / "secret.txt", {'s'});
         testsupport::writeAll(root / "b.txt", {'b'});
         testsupport::writeAll(root / "a.txt", {'a', 'a'});
         testsupport::writeAll(root / "Z.txt", {'z'});
         testsupport::writeAll(root / "sub" / "x.txt", {'x'});
         fs::create_hard_link(root / "a.txt", root / "sub" / "y.txt");
-        fs::create_directory_symlink(outside, root / "link");
 
         index::FolderScanOptions options;
         options.prefix = "Files";
@@ -650,11 +648,9 @@ private slots:
         for (const auto& r : tree.records())
             order.push_back(tree.path(r.node));
         // Parents first, siblings in byte order (upper case first), as hcsshim's export walks.
-        const std::vector<std::string> want = {"Files",      "Files/Z.txt", "Files/a.txt",     "Files/b.txt",
-                                               "Files/link", "Files/sub",   "Files/sub/x.txt", "Files/sub/y.txt"};
+        const std::vector<std::string> want
+            = {"Files", "Files/Z.txt", "Files/a.txt", "Files/b.txt", "Files/sub", "Files/sub/x.txt", "Files/sub/y.txt"};
         QCOMPARE(order, want);
-        QCOMPARE(recordAt(tree, "Files/link")->type, wcow::EntryType::Symlink); // recorded, never followed
-        QVERIFY(!recordAt(tree, "Files/link/secret.txt"));
         const auto* y = recordAt(tree, "Files/sub/y.txt");
         QCOMPARE(y->type, wcow::EntryType::Hardlink);
         QCOMPARE(std::string(tree.linkTarget(*y)), std::string("Files/a.txt"));
@@ -663,6 +659,58 @@ private slots:
         QVERIFY(a->has(index::TreeIndex::Record::HasHash));
         QCOMPARE(toHex(a->sha256), toHex(Sha256::of(std::string("aa"))));
         QVERIFY(!recordAt(tree, "files/a.txt")); // case-sensitive as asked
+    }
+
+    void scansLinksAsLinksWithTheirTargets()
+    {
+        QTemporaryDir dir;
+        const fs::path root = fs::path(dir.path().toStdString()) / "root";
+        const fs::path outside = fs::path(dir.path().toStdString()) / "outside";
+        fs::create_directories(root);
+        fs::create_directories(outside);
+        testsupport::writeAll(outside / "secret.txt", {'s'});
+        // As Windows stores it: '\' separators, which QTemporaryDir's '/' would not be.
+        const std::string outsideText = io::pathToUtf8(outside.lexically_normal());
+        MAKE_SYMLINK_OR_SKIP(outsideText, root / "folder-link", true);
+        MAKE_SYMLINK_OR_SKIP("secret.txt", root / "file-link", false);
+
+        const auto tree = index::scanFolder(root, {.prefix = "Files"});
+        const auto* folderLink = recordAt(tree, "Files/folder-link");
+        QVERIFY(folderLink);
+        QCOMPARE(folderLink->type, wcow::EntryType::Symlink); // a symbolic link, not a junction
+        QCOMPARE(std::string(tree.linkTarget(*folderLink)), outsideText);
+        QVERIFY(!recordAt(tree, "Files/folder-link/secret.txt")); // recorded, never followed
+        const auto* fileLink = recordAt(tree, "Files/file-link");
+        QVERIFY(fileLink);
+        QCOMPARE(fileLink->type, wcow::EntryType::Symlink);
+        QCOMPARE(std::string(tree.linkTarget(*fileLink)), std::string("secret.txt"));
+        QCOMPARE(fileLink->size, uint64_t(0));
+    }
+
+    void scansFoldersDeeperThanMaxPath()
+    {
+        // Windows' file calls stop at 260 characters unless given "\\?\" paths; scanFolder must not.
+        QTemporaryDir dir;
+        const fs::path root = fs::path(dir.path().toStdString()) / "deep";
+        fs::create_directories(root);
+        std::string relative;
+        for (int level = 0; level < 6; ++level) {
+            relative += (relative.empty() ? "" : "/") + std::string("level") + std::to_string(level) + "_"
+                + std::string(50, char('a' + level));
+            scratch::SafeFolder(root).createDirectory(relative);
+        }
+        auto sink = scratch::SafeFolder(root).createFile(relative + "/deepest.txt");
+        sink->write("deep", 4);
+        sink->finish();
+        QVERIFY(io::pathToUtf8(root / fs::path(relative)).size() > 300);
+
+        const auto tree = index::scanFolder(root, {.prefix = "Files"});
+        const auto* deepest = recordAt(tree, "Files/" + relative + "/deepest.txt");
+        QVERIFY(deepest);
+        QCOMPARE(deepest->size, uint64_t(4));
+        QCOMPARE(toHex(deepest->sha256), toHex(Sha256::of(std::string("deep"))));
+        QCOMPARE(tree.records().size(), size_t(8)); // Files, six folders, the file
+        scratch::SafeFolder(root).remove(relative.substr(0, relative.find('/'))); // QTemporaryDir stops at 260
     }
 
     void skopeoReadsTheFixtureLayouts_data()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tartestsupport.h"
 
+#include "index/filestat.h"
 #include "tar/ustarlayout.h"
 
 #include <QTemporaryDir>
@@ -27,7 +28,7 @@ Bytes twoFiles(bool withEnd = true)
 
 std::string readLink(const std::filesystem::path& path)
 {
-    return std::filesystem::read_symlink(path).string();
+    return layerscope::index::statNoFollow(path).linkTarget; // MinGW's std::filesystem cannot read links
 }
 
 } // namespace
@@ -40,6 +41,8 @@ class TestTarReader : public QObject
     QString m_python; // archives written by Python's tarfile, with JSON dumps
     QString m_tools; // archives written by GNU tar and bsdtar from m_source
     std::filesystem::path m_source;
+    QString m_pythonProblem; // why Python's archives could not be made here, if they could not
+    QString m_toolsProblem; // the same for the GNU tar and bsdtar archives
 
     QString pythonArchive(const QString& name) const { return m_python + "/" + name; }
 
@@ -48,14 +51,18 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_python = m_dir.filePath("python");
-        const ProcessResult made = run(LAYERSCOPE_PYTHON, {fixtureScript(), "make", m_python});
-        QVERIFY2(made.exitCode == 0, made.err.constData());
+        m_pythonProblem = startProblem(LAYERSCOPE_PYTHON);
+        if (m_pythonProblem.isEmpty()) {
+            const ProcessResult made = run(LAYERSCOPE_PYTHON, {fixtureScript(), "make", m_python});
+            QVERIFY2(made.exitCode == 0, made.err.constData());
+        }
 
         m_source = m_dir.filePath("source").toStdString();
         m_tools = m_dir.filePath("tools");
-        makeToolArchives(m_source, m_tools);
-        if (QTest::currentTestFailed())
-            return;
+        std::filesystem::create_directories(m_source);
+        m_toolsProblem = toolArchivesProblem(m_source);
+        if (m_toolsProblem.isEmpty())
+            makeToolArchives(m_source, m_tools);
     }
 
     // (a) Python's tarfile wrote these; its own reading of them is the reference.
@@ -70,6 +77,7 @@ private slots:
     }
     void readsPythonArchivesLikeTarfile()
     {
+        REQUIRE_TOOL(m_pythonProblem);
         QFETCH(QString, name);
         const Archive ours = readBytes(testsupport::readAll(pythonArchive(name + ".tar").toStdString()));
         QVERIFY(!ours.entries.empty());
@@ -79,6 +87,7 @@ private slots:
 
     void keepsPaxRecordsVerbatimAndInOrder()
     {
+        REQUIRE_TOOL(m_pythonProblem);
         const Archive ours = readBytes(testsupport::readAll(pythonArchive("pax.tar").toStdString()));
         auto find = [&](const std::string& path) -> const TarHeader* {
             for (const Entry& entry : ours.entries)
@@ -131,6 +140,7 @@ private slots:
     }
     void readsTarToolArchives()
     {
+        REQUIRE_TOOL(m_toolsProblem);
         QFETCH(QString, name);
         QFETCH(bool, hasLongLink);
         QFETCH(qint64, uid);
@@ -179,6 +189,7 @@ private slots:
     }
     void readsIdenticallyWhateverTheReadPattern()
     {
+        REQUIRE_TOOL(m_pythonProblem);
         QFETCH(int, mode);
         QFETCH(int, maxPiece);
         QFETCH(int, bufferSize);
@@ -208,6 +219,7 @@ private slots:
 
     void recordsWhereEachEntrySits()
     {
+        REQUIRE_TOOL(m_pythonProblem);
         const Bytes bytes = testsupport::readAll(pythonArchive("pax.tar").toStdString());
         const Archive archive = readBytes(bytes);
         QCOMPARE(archive.entries.front().header.headerOffset, uint64_t(0)); // its `x` header
@@ -373,6 +385,7 @@ private slots:
     }
     void readsGnuSparseFormats()
     {
+        REQUIRE_TOOL(startProblem("tar"));
         QFETCH(QStringList, options);
         QFETCH(char, type);
         // Runs at 0, 1 MiB + 100 and near the end; more than four, so old GNU needs an extension block.
