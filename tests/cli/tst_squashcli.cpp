@@ -31,7 +31,8 @@ std::map<std::string, json> mergedTree(const fs::path& image)
     if (run.exitCode != 0)
         throw std::runtime_error("tree failed: " + run.err);
     std::map<std::string, json> out;
-    for (json entry : run.parsed()["entries"]) {
+    const json doc = run.parsed(); // kept: a range-for over parsed()["entries"] would iterate a dead temporary
+    for (json entry : doc.at("entries")) {
         entry.erase("layer");
         out[entry["path"].get<std::string>()] = entry;
     }
@@ -148,8 +149,10 @@ private slots:
         QVERIFY2(again.err.find("already exists (use --force to overwrite)") != std::string::npos, again.err.c_str());
         QCOMPARE(cli({"squash", "--force", "--format", "layer", q(m_chain), "-o", q(out)}).exitCode, 0);
         // Nothing temporary is left beside the output.
-        for (const auto& e : fs::directory_iterator(out.parent_path()))
-            QVERIFY2(!e.path().filename().string().starts_with(".twice"), e.path().c_str());
+        for (const auto& e : fs::directory_iterator(out.parent_path())) {
+            const std::string name = e.path().filename().string();
+            QVERIFY2(!name.starts_with(".twice"), name.c_str());
+        }
     }
 };
 
