@@ -2,12 +2,11 @@
 #include "diff/diffrules.h"
 
 #include "common/error.h"
+#include "diff/rulesfile.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 namespace layerscope::diff {
 
@@ -39,25 +38,10 @@ const DiffRule* DiffRules::find(std::string_view name) const
 
 void DiffRules::loadFile(const std::filesystem::path& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(Error::Where {path.string(), {}, {}, {}}, "cannot open rules file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    loadJson(text.str(), path.string());
+    loadJson(diff::readRulesFile(path), path.string());
 }
 
 namespace {
-
-bool validName(const std::string& name)
-{
-    if (name.empty() || name.size() > 100)
-        return false;
-    return std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-            || c == '-';
-    });
-}
 
 std::vector<std::string> stringList(const json& value, const std::string& what)
 {
@@ -83,7 +67,7 @@ DiffRule parseRule(const json& r)
     for (const auto& [key, value] : r.items())
         if (key != "name" && key != "glob" && key != "globs" && key != "fields" && key != "kinds" && key != "reason")
             throw Error("unknown key \"" + key + "\" (expected name, glob, fields, kinds, reason)");
-    if (!r.contains("name") || !r["name"].is_string() || !validName(r["name"].get<std::string>()))
+    if (!r.contains("name") || !r["name"].is_string() || !diff::isValidRuleName(r["name"].get<std::string>()))
         throw Error("\"name\" must be a string of letters, digits, '.', '_' or '-'");
     const std::string name = r["name"].get<std::string>();
     try {
@@ -130,20 +114,8 @@ DiffRule parseRule(const json& r)
 void DiffRules::loadJson(std::string_view text, const std::string& origin)
 {
     const Error::Where where {origin, {}, {}, {}};
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::exception& e) { // parse_error, and out_of_range for numbers beyond a double
-        throw Error(where, std::string("not valid JSON: ") + e.what());
-    }
-    const json* list = &doc;
-    if (doc.is_object()) {
-        if (doc.size() != 1 || !doc.contains("rules"))
-            throw Error(where, "expected an array of rules or {\"rules\": [...]}");
-        list = &doc["rules"];
-    }
-    if (!list->is_array())
-        throw Error(where, "expected an array of rules");
+    const json rules = diff::parseRuleList(text, origin);
+    const json* list = &rules;
     std::vector<DiffRule> parsed;
     for (size_t i = 0; i < list->size(); ++i) {
         try {

@@ -175,6 +175,8 @@ private slots:
         QTest::addColumn<QString>("message");
         QTest::newRow("not json") << "[{"
                                   << "not valid JSON";
+        QTest::newRow("number beyond a double") << "[1e400]"
+                                                << "number overflow";
         QTest::newRow("unknown key") << "[{\"name\": \"a\", \"glob\": \"x\", \"fields\": []}]"
                                      << "unknown key \"fields\"";
         QTest::newRow("no glob") << "[{\"name\": \"a\"}]"
