@@ -575,14 +575,22 @@ private slots:
         const fs::path work = fs::path(tmp.path().toStdString()) / "work";
         auto backend = createPortableBackend();
         backend->prepare({imageFixture("oci-layout"), {}, false, work, {}}, Progress::none());
-        writeText(work / "aux.txt", "device name\n");
+        // Windows itself will not make a file named after a device (writing aux.txt there reaches the AUX device), so
+        // that name is only expected where the folder could hold it.
+        try {
+            writeText(work / "aux.txt", "device name\n");
+        } catch (const std::exception&) { }
+        bool deviceNameHeld = false;
+        for (const auto& entry : fs::directory_iterator(work))
+            deviceNameHeld |= entry.path().filename() == "aux.txt";
         writeText(work / ".wh.sneaky", "whiteout name\n");
         const fs::path out = fs::path(tmp.path().toStdString()) / "layer.tar";
         try {
             backend->commit(work, {out, {}, baselayer::OutputFormat::Oci, false, "t", {}}, Progress::none());
             QFAIL("commit accepted names Windows cannot hold");
         } catch (const Error& e) {
-            QVERIFY2(std::string(e.what()).find("aux.txt") != std::string::npos, e.what());
+            if (deviceNameHeld)
+                QVERIFY2(std::string(e.what()).find("aux.txt") != std::string::npos, e.what());
             QVERIFY2(std::string(e.what()).find(".wh.sneaky") != std::string::npos, e.what());
         }
         QVERIFY(!fs::exists(out));
