@@ -29,8 +29,11 @@ const char* kRulesHelp = R"(
 Exit status: 0 no unexpected differences (expected ones may exist), 1 unexpected differences, 2 error.
 
 A and B: a layer blob (.tar, .tar.gz, .tar.zst, ...), SOURCE@N or SOURCE@sha256:... (one layer of an image source),
-an image source (its merged view), an on-disk Windows layer folder, or a plain folder (compared as Files/).
-Conventionally A is the original and B the re-export.
+an image source or SOURCE@merged (its merged view), an on-disk Windows layer folder, a plain folder (compared as
+Files/), or a VHDX/VHD disk (its NTFS volume as Files/). Conventionally A is the original and B the re-export.
+A disk as B with anything else as A is read as a container's writable layer (sandbox.vhdx) over A: WCI placeholders
+are A's files unchanged, tombstones are deletions, every other entry is an addition or a change. Try
+  diff IMAGE@merged sandbox.vhdx      what the container added, changed and deleted
 
 Every difference is classified by named rules (see --list-rules); the built-in ones cover the round-trip noise of
 wcow-layer-format §6. A rules file adds your own (JSON):
@@ -124,8 +127,11 @@ int runDiff(const QStringList& args)
             const std::string spec = positional[i].toStdString();
             cli::ConsoleProgress progress("reading " + spec);
             trees[i] = image::resolveTree(spec, specOptions, progress);
-            sides[i] = diff::DiffSide::of(trees[i], spec);
         }
+        // A container's sandbox disk as B is its writable layer over A (the label says so: "B over A").
+        image::overlayWritableDisk(trees[0], trees[1]);
+        for (int i = 0; i < 2; ++i)
+            sides[i] = diff::DiffSide::of(trees[i], positional[i].toStdString());
         cli::ConsoleProgress progress("comparing");
         const diff::DiffResult result = diff::TreeDiff::compare(
             sides[0], sides[1], rules, parser.value(QStringLiteral("path")).toStdString(), progress);

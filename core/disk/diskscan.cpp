@@ -8,6 +8,7 @@
 #include "disk/volumeiohandle.h"
 #include "disk/volumelocator.h"
 #include "image/diskinfo.h"
+#include "index/mergedtree.h"
 #include "index/treeindexbuilder.h"
 #include "io/platformfile.h"
 #include "wcow/paxtime.h"
@@ -99,8 +100,10 @@ std::string join(const std::string& parent, const std::string& name)
 class NtfsWalker
 {
 public:
-    NtfsWalker(const std::string& file, const index::ScanOptions& options, index::LayerScan& scan)
+    NtfsWalker(const std::string& file, const index::ScanOptions& options, const std::string& root,
+               index::LayerScan& scan)
         : m_file(file)
+        , m_root(root)
         , m_progress(options.progress ? *options.progress : Progress::none())
         , m_scan(scan)
         , m_builder(true)
@@ -116,7 +119,7 @@ public:
         m_visitedDirectories.insert(RootRecord);
         // Depth first with an explicit stack: a hostile volume may nest deeper than the call stack allows.
         std::vector<std::pair<EntryHandle, std::string>> stack;
-        stack.emplace_back(std::move(root), std::string());
+        stack.emplace_back(std::move(root), m_root);
         while (!stack.empty()) {
             auto [directory, path] = std::move(stack.back());
             stack.pop_back();
@@ -162,7 +165,7 @@ private:
         if (libfsntfs_file_entry_get_file_reference(entry, &reference, &error) != 1)
             throw EntryFailure {"file reference: " + fsntfsMessage(error)};
         const uint64_t record = reference & 0xFFFFFFFFFFFFull; // the upper 16 bits are the sequence number
-        if (parent.empty() && record < FirstUserRecord)
+        if (parent == m_root && record < FirstUserRecord)
             return {};
         if (isDosAlias(entry))
             return {};
@@ -190,6 +193,13 @@ private:
         out.type = isDirectory ? wcow::EntryType::Directory : wcow::EntryType::File;
         if (attributes & FileAttributeReparsePoint)
             applyReparsePoint(entry, out);
+        if (out.type == wcow::EntryType::Whiteout) {
+            // Named as a layer tar names the deletion (HCS's export writes a tombstone as "<dir>/.wh.<name>"), so
+            // that a sandbox's tree merges over its chain like any layer.
+            out.path = join(parent, ".wh." + name);
+            add(out);
+            return {};
+        }
 
         if (!isDirectory) {
             // A second name of an MFT record already listed is a hard link to the first (wcow-layer-format §1.6
@@ -294,7 +304,7 @@ private:
             if (libfsntfs_reparse_point_attribute_get_tag(raw, &tag, &error) != 1)
                 throw EntryFailure {out.path + ": reparse point: " + fsntfsMessage(error)};
             const ReparseKind kind = classifyReparseTag(tag);
-            out.xattrs.emplace_back("ntfs.reparse", reparseDescription(tag));
+            out.xattrs.emplace_back(index::NtfsReparseXattr, reparseDescription(tag));
             switch (kind) {
             case ReparseKind::Symlink:
             case ReparseKind::Junction: {
@@ -369,6 +379,7 @@ private:
     }
 
     std::string m_file;
+    std::string m_root; // the path the volume's root directory has in the tree ("" or e.g. "Files")
     Progress& m_progress;
     index::LayerScan& m_scan;
     index::TreeIndexBuilder m_builder;
@@ -380,7 +391,7 @@ private:
 
 } // namespace
 
-index::LayerScan scanDisk(const fs::path& path, const index::ScanOptions& options)
+index::LayerScan scanDisk(const fs::path& path, const index::ScanOptions& options, const std::string& root)
 {
     const std::string file = io::pathToUtf8(path);
     index::LayerScan scan;
@@ -408,7 +419,7 @@ index::LayerScan scanDisk(const fs::path& path, const index::ScanOptions& option
                         + ") cannot be opened: " + (readError.empty() ? fsntfsMessage(error) : readError));
     }
     VolumeHandle volume(raw);
-    NtfsWalker walker(file, options, scan);
+    NtfsWalker walker(file, options, root, scan);
     scan.index = walker.run(volume.get());
     if (!options.buildIndex)
         scan.index = index::TreeIndex();

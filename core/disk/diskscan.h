@@ -4,6 +4,7 @@
 #include "index/layerscan.h"
 
 #include <filesystem>
+#include <string>
 
 namespace layerscope::disk {
 
@@ -18,6 +19,10 @@ namespace layerscope::disk {
 // Throws layerscope::Error naming the file for a disk libvhdi cannot open (a damaged header), a differencing disk
 // whose parent is missing (naming the parent path), a disk without an NTFS volume and a volume libfsntfs cannot
 // open. A single file record that cannot be read becomes a problem naming its path; the rest of the tree is kept.
-index::LayerScan scanDisk(const std::filesystem::path& path, const index::ScanOptions& options = {});
+// `root` is the path the volume's root directory gets: empty for the volume as it is, "Files" to line it up with a
+// layer's Files/ (what a container's C:\ is in a layer tar). WCI tombstones are listed as whiteouts named as a layer
+// names them ("<dir>/.wh.<name>"), WCI placeholders keep their name and carry "ntfs.reparse" = "wci-placeholder …".
+index::LayerScan scanDisk(const std::filesystem::path& path, const index::ScanOptions& options = {},
+                          const std::string& root = {});
 
 } // namespace layerscope::disk

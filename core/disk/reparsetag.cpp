@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "disk/reparsetag.h"
 
+#include "index/mergedtree.h"
+
 #include <cstdio>
 
 namespace layerscope::disk {
@@ -13,6 +15,7 @@ ReparseKind classifyReparseTag(uint32_t tag)
     case ReparseTagMountPoint:
         return ReparseKind::Junction;
     case ReparseTagWci:
+    case ReparseTagWciDirectory:
         return ReparseKind::WciPlaceholder;
     case ReparseTagWciTombstone:
         return ReparseKind::WciTombstone;
@@ -31,7 +34,7 @@ std::string reparseDescription(uint32_t tag)
     case ReparseKind::Junction:
         return std::string("junction (") + hex + ")";
     case ReparseKind::WciPlaceholder:
-        return std::string("wci-placeholder (") + hex + ")";
+        return std::string(index::WciPlaceholderMark) + " (" + hex + ")";
     case ReparseKind::WciTombstone:
         return std::string("wci-tombstone (") + hex + ")";
     case ReparseKind::Other:

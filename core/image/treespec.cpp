@@ -8,7 +8,11 @@
 #include "index/entrydata.h"
 #include "index/folderscan.h"
 #include "index/layerscan.h"
+#include "index/mergedtree.h"
 #include "io/filesource.h"
+#if defined(LAYERSCOPE_HAVE_DISKS)
+#include "disk/diskscan.h"
+#endif
 
 #include <algorithm>
 #include <filesystem>
@@ -120,6 +124,20 @@ void attachReader(ResolvedTree& out, std::shared_ptr<ImageSource> source, int fi
     };
 }
 
+ResolvedTree mergedOf(const std::string& spec, const std::shared_ptr<ImageSource>& source,
+                      const TreeSpecOptions& options, Progress& progress)
+{
+    const Image& image = source->image();
+    ResolvedTree out;
+    out.label = spec;
+    out.origin = ResolvedTree::Origin::Merged;
+    out.tree = mergedView(*source, options.hashFiles, progress);
+    out.windows = image.isWindows() || out.tree.caseInsensitive();
+    out.digest = image.chainIds.empty() ? std::string() : image.chainIds.back();
+    attachReader(out, source, -1);
+    return out;
+}
+
 } // namespace
 
 ResolvedTree resolveTree(const std::string& spec, Progress& progress)
@@ -131,16 +149,20 @@ ResolvedTree resolveTree(const std::string& spec, const TreeSpecOptions& options
 {
     std::string sourcePath = spec;
     std::string selector;
+    bool mergedAsked = false; // SOURCE@merged: for a layer folder the chain's view, not the folder's own files
     if (!pathExists(spec)) {
         const size_t at = spec.rfind('@');
         if (at == std::string::npos || at == 0)
             throw Error({spec, {}, {}, {}}, "no such file or folder");
         sourcePath = spec.substr(0, at);
         selector = spec.substr(at + 1);
-        if (!allDigits(selector) && !selector.starts_with("sha256:"))
+        mergedAsked = selector == "merged";
+        if (mergedAsked)
+            selector.clear();
+        else if (!allDigits(selector) && !selector.starts_with("sha256:"))
             throw Error({spec, {}, {}, {}},
                         "no such file or folder (and \"@" + selector
-                            + "\" is neither a layer number nor a sha256: digest)");
+                            + "\" is neither a layer number, a sha256: digest nor \"merged\")");
     }
     const fs::path path = fs::u8path(sourcePath);
 
@@ -190,6 +212,8 @@ ResolvedTree resolveTree(const std::string& spec, const TreeSpecOptions& options
             return out;
         }
         case SourceKind::LayerFolder: {
+            if (mergedAsked)
+                return mergedOf(spec, source, options, progress);
             // The folder itself is the top layer: its own files, not the merged chain.
             const size_t top = image.layers.size() - 1;
             ResolvedTree out = fromScan(spec, source->scanLayer(top, scanOptions));
@@ -198,16 +222,23 @@ ResolvedTree resolveTree(const std::string& spec, const TreeSpecOptions& options
             attachReader(out, source, int(top));
             return out;
         }
-        default: {
+#if defined(LAYERSCOPE_HAVE_DISKS)
+        case SourceKind::Disk: {
+            // Every field a layer carries but no tar order; no contents (a disk's files are not read).
+            index::LayerScan scan = disk::scanDisk(path, scanOptions, "Files");
+            if (!scan.problems.empty())
+                throw Error({spec, {}, scan.problems.front().path, {}}, scan.problems.front().message);
             ResolvedTree out;
             out.label = spec;
             out.origin = ResolvedTree::Origin::Merged;
-            out.tree = mergedView(*source, options.hashFiles, progress);
-            out.windows = image.isWindows() || out.tree.caseInsensitive();
-            out.digest = image.chainIds.empty() ? std::string() : image.chainIds.back();
-            attachReader(out, source, -1);
+            out.windows = true;
+            out.disk = true;
+            out.tree = std::move(scan.index);
             return out;
         }
+#endif
+        default:
+            return mergedOf(spec, source, options, progress);
         }
     }
 
@@ -235,6 +266,18 @@ ResolvedTree resolveTree(const std::string& spec, const TreeSpecOptions& options
         out.origin = ResolvedTree::Origin::Folder; // a layer of a folder chain is read from the file system
     attachReader(out, source, int(n));
     return out;
+}
+
+bool overlayWritableDisk(const ResolvedTree& lower, ResolvedTree& upper, Progress& progress)
+{
+    if (!upper.disk || lower.disk)
+        return false;
+    upper.tree = index::overlaySandbox(lower.tree, upper.tree, progress);
+    upper.label += " over " + lower.label;
+    // Lower's reader finds files by their layer number or path, which the view no longer keeps apart from the disk's;
+    // and a disk's own files are not read (yet).
+    upper.readFiles = nullptr;
+    return true;
 }
 
 } // namespace layerscope::image

@@ -24,6 +24,9 @@ struct ResolvedTree
                         // empty for folders
     bool windows = false; // names compare case-insensitively (NTFS)
     Origin origin = Origin::Layer;
+    // Read from the NTFS volume of a VHDX or VHD (issue 12), its root as Files/: a container's writable layer can be
+    // laid over the chain beneath it (overlayWritableDisk).
+    bool disk = false;
     index::TreeIndex tree;
     // Reads the first `maxBytes` bytes of files of `tree` (this tree), one pass per layer involved; a node without
     // data (a folder, a link, an absent layer) gives an empty vector. The diff uses it to look into registry hives.
@@ -44,6 +47,8 @@ struct TreeSpecOptions
 //   SOURCE@N                layer N (0 = base) of an image source or of a layer-folder chain
 //   SOURCE@sha256:HEX       the layer whose digest or diff_id is that (a unique prefix of 12+ hex digits works)
 //   SOURCE                  an image source (OCI layout folder or tar, docker archive): the merged view
+//   SOURCE@merged           the same, spelled out; for a layer folder the merged view of its chain
+//   DISK                    a VHDX or VHD: the NTFS volume inside, its root directory as Files/
 //   LAYER_FOLDER            an on-disk Windows layer folder: its Files/, Hives/ and UtilityVM/Files/ as one tree
 //   FOLDER                  any other folder: its contents under a "Files/" prefix, so they line up with layer tars
 // A path that exists is taken whole even if it contains '@'. Throws layerscope::Error for unreadable sources,
@@ -51,5 +56,12 @@ struct TreeSpecOptions
 ResolvedTree resolveTree(const std::string& spec, Progress& progress = Progress::none());
 ResolvedTree resolveTree(const std::string& spec, const TreeSpecOptions& options,
                          Progress& progress = Progress::none());
+
+// A container's sandbox.vhdx holds only what the container changed, over WCI placeholders for everything it did not:
+// compared with the chain beneath it as it stands, every file of the chain would look deleted. When `upper` was read
+// from a disk and `lower` was not, this replaces upper's tree by the view the container had (index::overlaySandbox:
+// placeholders unchanged, tombstones deletions, real files added or replaced) and returns true; otherwise it leaves
+// both as they are and returns false. The diff (CLI and app) calls it for B over A.
+bool overlayWritableDisk(const ResolvedTree& lower, ResolvedTree& upper, Progress& progress = Progress::none());
 
 } // namespace layerscope::image

@@ -190,4 +190,25 @@ bool mergesToItself(const TreeIndex& layer)
     return true;
 }
 
+bool isWciPlaceholder(const TreeIndex& tree, const TreeIndex::Record& record)
+{
+    if (record.xattrs == UINT32_MAX)
+        return false;
+    for (const auto& [name, value] : tree.xattrs(record))
+        if (name == NtfsReparseXattr && value.starts_with(WciPlaceholderMark))
+            return true;
+    return false;
+}
+
+TreeIndex overlaySandbox(const TreeIndex& lower, const TreeIndex& sandbox, Progress& progress)
+{
+    TreeIndexBuilder changes(sandbox.caseInsensitive());
+    for (const TreeIndex::Record& r : sandbox.records())
+        if (!isWciPlaceholder(sandbox, r))
+            changes.addFrom(sandbox, r, sandbox.path(r.node));
+    const TreeIndex delta = changes.finish();
+    const TreeIndex* layers[] = {&lower, &delta};
+    return mergeLayers(layers, progress);
+}
+
 } // namespace layerscope::index

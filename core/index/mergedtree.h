@@ -5,6 +5,7 @@
 #include "index/treeindex.h"
 
 #include <span>
+#include <string_view>
 
 namespace layerscope::index {
 
@@ -19,5 +20,19 @@ TreeIndex mergeLayers(std::span<const TreeIndex* const> layers, Progress& progre
 // Windows tree (a merge keeps one of each). The usual single-layer image then shows the layer's own index as its merged
 // view instead of a second copy of it (a million entries cost ~150 MB per copy).
 bool mergesToItself(const TreeIndex& layer);
+
+// The attribute a virtual disk's reparse points carry (disk/reparsetag.h) and how a WCI placeholder's value starts.
+inline constexpr std::string_view NtfsReparseXattr = "ntfs.reparse";
+inline constexpr std::string_view WciPlaceholderMark = "wci-placeholder";
+
+// Whether `record` is a container's WCI placeholder: a stand-in, on the writable layer's disk, for the file or
+// folder of a lower layer it has not changed.
+bool isWciPlaceholder(const TreeIndex& tree, const TreeIndex::Record& record);
+
+// What a container saw: `lower` (the merged view of the layers beneath its writable layer) with `sandbox` (that
+// writable layer, read from its disk) applied as one more layer, the way the WCI filter presents them. Placeholders
+// leave the lower entry as it is, tombstones (whiteouts) delete it, every other entry adds or replaces. Records of
+// `lower` get layer 0 and those of the sandbox layer 1. What is confirmed and what inferred: docs/disks.md.
+TreeIndex overlaySandbox(const TreeIndex& lower, const TreeIndex& sandbox, Progress& progress = Progress::none());
 
 } // namespace layerscope::index

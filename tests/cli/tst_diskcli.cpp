@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <map>
+#include <set>
 
 using nlohmann::json;
 using testsupport::cli;
@@ -33,6 +35,29 @@ class TestDiskCli : public QObject
     Q_OBJECT
 
 private slots:
+    // `diff CHAIN@merged sandbox.vhdx`: the container's changes, as a user runs it, with --strict (no rule hides any).
+    void diffShowsWhatTheContainerChanged()
+    {
+        const QString chain = disk("sandbox-chain.tar");
+        const auto run = cli({"diff", "--json", "--strict", chain + "@merged", disk("sandbox.vhdx")});
+        QCOMPARE(run.exitCode, 1); // changes, none explained
+        const json out = run.parsed();
+        QCOMPARE(out["b"], json(disk("sandbox.vhdx").toStdString() + " over " + chain.toStdString() + "@merged"));
+        std::map<std::string, std::set<std::string>> byKind;
+        for (const json& c : out["changes"])
+            byKind[c["kind"]].insert(c["path"].get<std::string>());
+        std::map<std::string, std::set<std::string>> expected;
+        const json m = manifest(); // kept: a range-for over a member of a temporary would outlive it
+        for (const auto& [kind, paths] : m["sandbox"].items())
+            expected[kind] = paths.get<std::set<std::string>>();
+        QCOMPARE(byKind, expected);
+
+        // The text report says what B is.
+        const auto text = cli({"diff", "--strict", chain, disk("sandbox.vhdx")});
+        QCOMPARE(text.exitCode, 1);
+        QVERIFY2(text.out.find("over " + chain.toStdString()) != std::string::npos, text.out.c_str());
+    }
+
     void inspectSummarisesTheVolume()
     {
         auto run = cli({"inspect", "--json", disk("dynamic.vhdx")});

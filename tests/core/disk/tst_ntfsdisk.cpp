@@ -3,8 +3,11 @@
 // libntfs-3g and qemu-img: every entry against the generator's own list, times against fsntfsinfo, names against
 // ntfsls, and the broken inputs.
 #include "common/error.h"
+#include "diff/treediff.h"
 #include "disk/diskscan.h"
 #include "disk/reparsetag.h"
+#include "image/treespec.h"
+#include "index/mergedtree.h"
 #include "testsupport.h"
 #include "wcow/paxtime.h"
 
@@ -13,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -141,9 +145,14 @@ private slots:
         }
         const index::LayerScan scan = disk::scanDisk(disks("dynamic.vhdx"));
         std::set<std::string> ours;
-        for (const auto& r : scan.index.records())
-            if (r.type != wcow::EntryType::Stream)
-                ours.insert(scan.index.path(r.node));
+        for (const auto& r : scan.index.records()) {
+            if (r.type == wcow::EntryType::Stream)
+                continue;
+            std::string path = scan.index.path(r.node);
+            if (r.type == wcow::EntryType::Whiteout) // a tombstone is named ".wh.<name>", as in a layer tar
+                path.erase(path.rfind(".wh."), 4);
+            ours.insert(path);
+        }
         QCOMPARE(ours, fromNtfsls);
     }
 
@@ -184,9 +193,50 @@ private slots:
         QCOMPARE(disk::classifyReparseTag(0xA000000C), disk::ReparseKind::Symlink);
         QCOMPARE(disk::classifyReparseTag(0xA0000003), disk::ReparseKind::Junction);
         QCOMPARE(disk::classifyReparseTag(0x80000018), disk::ReparseKind::WciPlaceholder);
+        QCOMPARE(disk::classifyReparseTag(0x90001018), disk::ReparseKind::WciPlaceholder);
         QCOMPARE(disk::classifyReparseTag(0xA000001F), disk::ReparseKind::WciTombstone);
         QCOMPARE(disk::classifyReparseTag(0x8000001B), disk::ReparseKind::Other);
         QCOMPARE(disk::reparseDescription(0x8000001B), std::string("0x8000001b"));
+    }
+
+    // A container's sandbox over its chain: what it added, changed and deleted, and nothing of what it left alone
+    // (placeholders, and files it never touched, which have no entry on its disk at all).
+    void sandboxOverItsChainShowsOnlyTheContainersChanges()
+    {
+        const image::ResolvedTree chain = image::resolveTree(disks("sandbox-chain.tar").string());
+        image::ResolvedTree sandbox = image::resolveTree(disks("sandbox.vhdx").string());
+        QVERIFY(sandbox.disk);
+        // The volume's root is the layer's Files/; a placeholder is there, marked, before the overlay.
+        const index::NodeId placeholder = sandbox.tree.find("Files/Windows/win.ini");
+        QVERIFY(placeholder != index::InvalidNode);
+        QVERIFY(index::isWciPlaceholder(sandbox.tree, *sandbox.tree.record(placeholder)));
+        QVERIFY(sandbox.tree.find("Files/Users/Public/.wh.old.log") != index::InvalidNode);
+
+        QVERIFY(image::overlayWritableDisk(chain, sandbox));
+        QCOMPARE(sandbox.label, disks("sandbox.vhdx").string() + " over " + disks("sandbox-chain.tar").string());
+        const diff::DiffResult result = diff::TreeDiff::compare(
+            diff::DiffSide::of(chain, "chain"), diff::DiffSide::of(sandbox, "sandbox"), diff::DiffRules::none());
+        std::map<std::string, std::set<std::string>> byKind;
+        for (const diff::Change& c : result.changes())
+            byKind[c.kind == diff::ChangeKind::Added         ? "added"
+                       : c.kind == diff::ChangeKind::Removed ? "removed"
+                                                             : "changed"]
+                .insert(result.path(c));
+        std::map<std::string, std::set<std::string>> expected;
+        for (const auto& [kind, paths] : manifest().at("sandbox").items())
+            expected[kind] = paths.get<std::set<std::string>>();
+        QCOMPARE(byKind, expected);
+        const diff::Change& changed
+            = *std::find_if(result.changes().begin(), result.changes().end(),
+                            [](const diff::Change& c) { return c.kind == diff::ChangeKind::Changed; });
+        QVERIFY(changed.fields.contains(diff::Field::Size));
+
+        // Two disks, or a disk as A, are compared as they are.
+        image::ResolvedTree again = image::resolveTree(disks("sandbox.vhdx").string());
+        const image::ResolvedTree other = image::resolveTree(disks("sandbox.vhdx").string());
+        QVERIFY(!image::overlayWritableDisk(other, again));
+        image::ResolvedTree chainAgain = image::resolveTree(disks("sandbox-chain.tar").string());
+        QVERIFY(!image::overlayWritableDisk(other, chainAgain));
     }
 
     // One damaged MFT record costs that entry only: it is a problem naming it, the rest of the tree is there.

@@ -585,6 +585,14 @@ private slots:
         auto folder = resolveTree(topLayerFolder().string());
         QVERIFY(recordAt(folder.tree, "Files/top.txt"));
         QVERIFY(!recordAt(folder.tree, "Files/app/data.bin")); // its own layer only
+        // FOLDER@merged is its chain's merged view; SOURCE@merged is SOURCE.
+        auto folderChain = resolveTree(topLayerFolder().string() + "@merged");
+        QCOMPARE(folderChain.origin, ResolvedTree::Origin::Merged);
+        QVERIFY(recordAt(folderChain.tree, "Files/top.txt"));
+        QVERIFY(recordAt(folderChain.tree, "Files/app/data.bin"));
+        QVERIFY(recordAt(folderChain.tree, "Files/Windows/win.ini"));
+        QCOMPARE(resolveTree(layout + "@merged").digest, merged.digest);
+        QVERIFY(errorOf([&] { resolveTree(layout + "@latest"); }).find("\"merged\"") != std::string::npos);
 
         auto plain = resolveTree(images("oci-layout/blobs").string());
         QVERIFY(recordAt(plain.tree, "Files/sha256"));
