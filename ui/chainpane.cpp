@@ -11,6 +11,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenu>
@@ -119,11 +120,42 @@ void ChainPane::showContextMenu(const QPoint& pos)
     QMenu menu(this);
     menu.addAction(m_copyDigest);
     menu.addAction(m_exportBlob);
+    if (const QList<QAction*> disks = diskActions(&menu); !disks.isEmpty()) {
+        menu.addSeparator();
+        menu.addActions(disks);
+    }
     if (!m_extraActions.isEmpty()) {
         menu.addSeparator();
         menu.addActions(m_extraActions);
     }
     menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+QList<QAction*> ChainPane::diskActions(QObject* parent)
+{
+    QList<QAction*> actions;
+    const LoadedLayer* layer = m_model->layerAt(m_view->currentIndex().row());
+    if (!layer)
+        return actions;
+    const bool top = m_model->source() && layer->position + 1 == int(m_model->source()->layers.size());
+    for (const QString& disk : layer->disks) {
+        const QString name = QFileInfo(disk).fileName();
+        auto* open = new QAction(tr("Open %1").arg(name), parent);
+        open->setObjectName(QStringLiteral("actionOpenDisk"));
+        open->setToolTip(tr("Browse the NTFS volume inside %1").arg(name));
+        connect(open, &QAction::triggered, this, [this, disk] { emit openDiskRequested(disk); });
+        actions << open;
+        if (!top)
+            continue;
+        auto* compare = new QAction(tr("Compare %1 with the Chain").arg(name), parent);
+        compare->setObjectName(QStringLiteral("actionCompareDisk"));
+        compare->setToolTip(tr("What the container changed: %1 as its writable layer over the merged view (WCI "
+                               "placeholders unchanged, tombstones deleted)")
+                                .arg(name));
+        connect(compare, &QAction::triggered, this, [this, disk] { emit compareDiskRequested(disk); });
+        actions << compare;
+    }
+    return actions;
 }
 
 void ChainPane::setSource(std::shared_ptr<const LoadedSource> source)

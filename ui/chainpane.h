@@ -41,6 +41,10 @@ public:
     // Copies the current layer's full digest ("sha256:…") to the clipboard; false when there is none.
     bool copyDigest();
 
+    // For each virtual disk of the current layer (a layer folder's sandbox.vhdx, blank.vhdx): "Open" (browse its NTFS)
+    // and, on the top layer, "Compare with the Chain" (what the container changed). Parented to `parent`.
+    QList<QAction*> diskActions(QObject* parent);
+
     QAction* copyDigestAction() const { return m_copyDigest; }
     QAction* exportBlobAction() const { return m_exportBlob; }
 
@@ -49,6 +53,9 @@ signals:
     void layerSelected(int position);
     // "Export Layer Blob…" on a layer row.
     void exportBlobRequested(int position);
+    void openDiskRequested(const QString& disk);
+    // The disk as a container's writable layer over the merged view of the open chain.
+    void compareDiskRequested(const QString& disk);
 
 private:
     void showContextMenu(const QPoint& pos);

@@ -19,9 +19,11 @@ std::shared_ptr<const LoadedDiff> DiffLoader::compare(const QString& specA, cons
     for (int i = 0; i < 2; ++i) {
         const std::string spec = specs[i].toStdString();
         *trees[i] = std::make_unique<image::ResolvedTree>(image::resolveTree(spec, options, progress));
-        const image::ResolvedTree& tree = **trees[i];
-        sides[i] = diff::DiffSide::of(tree, spec);
     }
+    // A container's sandbox disk as B is its writable layer over A (see image::overlayWritableDisk).
+    image::overlayWritableDisk(*loaded->a, *loaded->b, progress);
+    for (int i = 0; i < 2; ++i)
+        sides[i] = diff::DiffSide::of(**trees[i], specs[i].toStdString());
     loaded->result = std::make_unique<diff::DiffResult>(
         diff::TreeDiff::compare(sides[0], sides[1], diff::DiffRules::builtin(), subtree.toStdString(), progress));
     return loaded;

@@ -33,6 +33,8 @@ struct LoadedLayer
     std::vector<wcow::Problem> problems;
     std::vector<std::string> warnings;
     std::vector<std::string> urls; // of foreign layers
+    // A layer folder's virtual disks (sandbox.vhdx, blank*.vhdx), full paths; only where disks can be read inside.
+    std::vector<QString> disks;
     std::shared_ptr<const index::TreeIndex> tree; // null when the blob is absent
     std::shared_ptr<const index::FolderSizes> sizes; // folder totals of `tree`
 };

@@ -105,6 +105,11 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_tree, &TreePane::compareWithRequested, this, &MainWindow::compareCurrentWith);
     connect(m_tree, &TreePane::exportRequested, this, &MainWindow::chooseAndExport);
     connect(m_chain, &ChainPane::exportBlobRequested, this, &MainWindow::chooseAndExportLayerBlob);
+    connect(m_chain, &ChainPane::openDiskRequested, this, &MainWindow::openPath);
+    connect(m_chain, &ChainPane::compareDiskRequested, this, [this](const QString& disk) {
+        if (m_source)
+            compare(m_source->path + QStringLiteral("@merged"), disk);
+    });
 
     // The scratch layer is edited alongside browsing and diffing, so it docks rather than taking a tab.
     m_scratchDock->setObjectName(QStringLiteral("scratchDock"));

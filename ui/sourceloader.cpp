@@ -62,6 +62,10 @@ LoadedSource SourceLoader::load(const QString& path, Progress& progress)
         layer.counts = ref.counts.value_or(index::EntryCounts {});
         layer.problems = ref.problems;
         layer.urls = ref.urls;
+#if defined(LAYERSCOPE_HAVE_DISKS)
+        for (const image::VhdxInfo& disk : ref.disks)
+            layer.disks.push_back(QString::fromStdString(disk.path));
+#endif
         if (i < analysis.trees.size() && analysis.trees[i]) {
             layer.tree = std::make_shared<const index::TreeIndex>(std::move(*analysis.trees[i]));
             layer.sizes

@@ -46,6 +46,9 @@
 #include <QTreeWidget>
 #include <QtTest>
 
+#include <filesystem>
+#include <set>
+
 using namespace layerscope;
 using namespace layerscope::ui;
 
@@ -414,6 +417,65 @@ private slots:
                  qint64(summary.unexpected));
         QVERIFY(QFileInfo(dir.filePath(QStringLiteral("r.html"))).size() > 0);
         QVERIFY(QFileInfo(dir.filePath(QStringLiteral("r.md"))).size() > 0);
+    }
+
+    // A container's sandbox folder (layerchain.json + sandbox.vhdx) over the fixture chain: the chain pane offers its
+    // disk, and "Compare with the Chain" shows what the container did in the Diff tab, none of what it left alone.
+    void comparesASandboxDiskWithItsChain()
+    {
+#if !defined(LAYERSCOPE_HAVE_DISKS)
+        QSKIP("built without LAYERSCOPE_DISKS: no NTFS inside disks");
+#endif
+        SKIP_UNLESS_FIXTURE("ntfs/sandbox.vhdx");
+        namespace fs = std::filesystem;
+        QTemporaryDir tmp;
+        const fs::path windowsfilter = fs::path(tmp.path().toStdString()) / "windowsfilter";
+        fs::copy(testsupport::fixture("images/windowsfilter"), windowsfilter, fs::copy_options::recursive);
+        std::string top;
+        for (const auto& folder : fs::directory_iterator(windowsfilter))
+            if (fs::exists(folder.path() / "bcd.bak")) // the fixture chain's top layer
+                top = folder.path().filename().string();
+        QVERIFY(!top.empty());
+        const fs::path sandbox = windowsfilter / std::string(64, 'e');
+        fs::create_directory(sandbox);
+        fs::copy_file(testsupport::fixture("ntfs/sandbox.vhdx"), sandbox / "sandbox.vhdx");
+        const std::vector<uint8_t> own = testsupport::readAll(windowsfilter / top / "layerchain.json");
+        std::string parents(own.begin(), own.end());
+        parents.insert(1, "\"C:\\\\ProgramData\\\\docker\\\\windowsfilter\\\\" + top + "\",");
+        QFile chainFile(QString::fromStdString((sandbox / "layerchain.json").string()));
+        QVERIFY(chainFile.open(QIODevice::WriteOnly));
+        chainFile.write(parents.c_str());
+        chainFile.close();
+
+        MainWindow window;
+        window.show();
+        QVERIFY(waitForOpen(window, QString::fromStdString(sandbox.string())));
+        QCOMPARE(int(window.source()->layers.size()), 4);
+        window.chainPane()->selectLayer(3);
+        const QList<QAction*> actions = window.chainPane()->diskActions(this);
+        QCOMPARE(actions.size(), 2);
+        QCOMPARE(actions[0]->objectName(), QStringLiteral("actionOpenDisk"));
+        QCOMPARE(actions[1]->text(), QStringLiteral("Compare sandbox.vhdx with the Chain"));
+        window.chainPane()->selectLayer(2); // a lower layer's disks are offered to open, not to compare
+        for (QAction* a : window.chainPane()->diskActions(this))
+            QVERIFY(a->objectName() != QStringLiteral("actionCompareDisk"));
+
+        QSignalSpy compared(window.diffPane(), &DiffPane::compared);
+        actions[1]->trigger();
+        QVERIFY(compared.wait(60000));
+        QCOMPARE(window.modeTabs()->currentWidget(), window.diffPane());
+        const diff::DiffResult& result = *window.diffPane()->model()->diff()->result;
+        QVERIFY(QString::fromStdString(result.b().label).contains(QStringLiteral(" over ")));
+        std::set<std::string> added;
+        for (const diff::Change& c : result.changes()) {
+            // The chain's files the container never touched, or only through placeholders, are not changes.
+            QVERIFY2(c.kind != diff::ChangeKind::Removed, result.path(c).c_str());
+            if (c.kind == diff::ChangeKind::Added)
+                added.insert(result.path(c));
+        }
+        QVERIFY(added.count("Files/Users/Public/new.txt"));
+        QVERIFY(added.count("Files/Program Files/App/config.json"));
+        QVERIFY(!added.count("Files/Windows/win.ini"));
     }
 
     void folderFieldOnlyInTheFromFolderDialog()
