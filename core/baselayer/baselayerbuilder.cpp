@@ -10,6 +10,7 @@
 #include "tar/tarwriter.h"
 #include "wcow/casefold.h"
 #include "wcow/entrydecoder.h"
+#include "wcow/layerheader.h"
 #include "wcow/ntfsnames.h"
 #include "wcow/paxtime.h"
 #include "wcow/securitydescriptor.h"
@@ -221,29 +222,23 @@ void BaseLayerBuilder::write(io::ByteSink& sink, Progress& progress) const
         uint32_t attributes = AttrArchive;
         const std::string* sd = &fileSd;
         // wcow-layer-format §1.4: backuptar writes only the file-type bits of the mode.
-        switch (e.type) {
+        const EntryType type
+            = e.type == EntryType::Directory || e.type == EntryType::Symlink || e.type == EntryType::Hardlink
+            ? e.type
+            : EntryType::File;
+        wcow::setLayerEntryType(header, type, e.size, e.linkTarget, e.directoryLink);
+        switch (type) {
         case EntryType::Directory:
-            header.type = tar::typeflag::Directory;
-            header.mode = 040000;
             attributes = AttrDirectory;
             sd = &directorySd;
             break;
         case EntryType::Symlink:
-            header.type = tar::typeflag::Symlink;
-            header.mode = e.directoryLink ? 0160000 : 0120000;
-            header.linkPath = e.linkTarget;
             attributes = AttrReparsePoint | (e.directoryLink ? AttrDirectory : AttrArchive);
             break;
         case EntryType::Hardlink:
-            header.type = tar::typeflag::HardLink;
-            header.mode = 0644;
-            header.linkPath = e.linkTarget;
             sd = nullptr;
             break;
         default:
-            header.type = tar::typeflag::Regular;
-            header.mode = 0100000;
-            header.size = e.size;
             break;
         }
         // Go's archive/tar emits the records in sorted key order (§1.2); so do we.

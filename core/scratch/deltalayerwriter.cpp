@@ -10,6 +10,7 @@
 #include "wcow/casefold.h"
 #include "wcow/entrydecoder.h"
 #include "wcow/fileattributes.h"
+#include "wcow/layerheader.h"
 #include "wcow/paxtime.h"
 #include "wcow/securitydescriptor.h"
 
@@ -146,7 +147,7 @@ void DeltaLayerWriter::write(io::ByteSink& sink, Progress& progress) const
             // §1.4: whiteouts are plain entries, mode 0, time 0, no Windows records.
             tar::TarHeader h;
             h.path = dirPath + "/" + std::string(wcow::kWhiteoutPrefix) + name;
-            h.type = tar::typeflag::Regular;
+            wcow::setLayerEntryType(h, EntryType::Whiteout);
             writer.add(h);
             ++m_entries;
             ++m_whiteouts;
@@ -180,35 +181,30 @@ void DeltaLayerWriter::write(io::ByteSink& sink, Progress& progress) const
         // wcow-layer-format §1.4: backuptar writes only the type bits of the mode.
         switch (record.type) {
         case EntryType::Directory:
-            h.type = tar::typeflag::Directory;
-            h.mode = 040000;
             attributes = wcow::fileattr::Directory;
             sd = &defaultDirSd;
+            wcow::setLayerEntryType(h, record.type);
             break;
         case EntryType::File:
-            h.type = tar::typeflag::Regular;
-            h.mode = 0100000;
-            h.size = record.size;
+            wcow::setLayerEntryType(h, record.type, record.size);
             break;
         case EntryType::Symlink: {
             const std::string text(current.linkTarget(record));
-            h.type = tar::typeflag::Symlink;
+            std::string linkPath;
             if (win && (win->type == EntryType::Symlink || win->type == EntryType::Junction) && b->linkTarget == text) {
-                h.linkPath = win->linkTarget;
+                linkPath = win->linkTarget;
                 junction = win->type == EntryType::Junction;
             } else {
-                h.linkPath = windowsLinkTarget(text);
+                linkPath = windowsLinkTarget(text);
                 win = nullptr; // a new link: its old attributes (directory or not) may not fit
             }
-            h.mode = junction ? 0160000 : 0120000;
+            wcow::setLayerEntryType(h, junction ? EntryType::Junction : EntryType::Symlink, 0, std::move(linkPath));
             attributes
                 = wcow::fileattr::ReparsePoint | (junction ? wcow::fileattr::Directory : wcow::fileattr::Archive);
             break;
         }
         case EntryType::Hardlink:
-            h.type = tar::typeflag::HardLink;
-            h.mode = 0644;
-            h.linkPath = std::string(current.linkTarget(record));
+            wcow::setLayerEntryType(h, record.type, 0, std::string(current.linkTarget(record)));
             withSd = false;
             break;
         default:
