@@ -4,8 +4,12 @@
 #include "commands.h"
 
 #include "baselayer/imagepackager.h"
+#include "image/sourcedetector.h"
 #include "scratch/scratchbackend.h"
 #include "wcow/windowsentry.h"
+#if defined(LAYERSCOPE_HAVE_DISKS)
+#include "disk/sandboxlayer.h"
+#endif
 
 namespace {
 
@@ -19,6 +23,8 @@ constexpr const char* Usage = "usage: layerscope-cli scratch <prepare|status|com
                               "      list what was added, removed and modified since prepare (exit 1 when anything)\n"
                               "  commit DIR -o LAYER [--image-out OUT --format oci|docker-archive] [--force]\n"
                               "      write the change as a new delta layer (a base layer for --parentless)\n"
+                              "  commit sandbox.vhdx -o LAYER [--force]\n"
+                              "      write what a container changed on its sandbox disk as a delta layer\n"
                               "  discard DIR\n"
                               "      remove the work folder and its state\n"
                               "\n"
@@ -169,14 +175,58 @@ int runStatus(const QStringList& args)
     });
 }
 
+// A container's sandbox.vhdx (issue 12) as the work source: its changes become a delta layer.
+bool isDisk(const std::string& path)
+{
+    std::error_code ec;
+    const auto file = std::filesystem::u8path(path);
+    return std::filesystem::is_regular_file(file, ec)
+        && layerscope::image::detectSource(file).kind == layerscope::image::SourceKind::Disk;
+}
+
+int commitDisk(const std::string& disk, const CommitRequest& request, bool json)
+{
+#if defined(LAYERSCOPE_HAVE_DISKS)
+    return cli::guarded([&] {
+        cli::ConsoleProgress progress("committing " + disk);
+        const layerscope::disk::SandboxCommit commit = layerscope::disk::commitSandbox(
+            std::filesystem::u8path(disk), request.layerOut, request.overwrite, progress);
+        const auto& c = commit.counts;
+        if (json) {
+            cli::printJson({{"layer", commit.layer.output.string()},
+                            {"digest", commit.layer.digest},
+                            {"diffId", commit.layer.diffId},
+                            {"baseLayer", false},
+                            {"entries", c.entries},
+                            {"whiteouts", c.whiteouts},
+                            {"files", c.files},
+                            {"bytes", c.bytes}});
+        } else {
+            cli::printOut("wrote " + commit.layer.output.string() + " (delta layer from the disk: "
+                          + std::to_string(c.files) + " files and streams, " + std::to_string(c.whiteouts)
+                          + " deletions, " + std::to_string(c.entries) + " entries)\n  digest   " + commit.layer.digest
+                          + "\n  diff_id  " + commit.layer.diffId + "\n");
+        }
+        return int(cli::Success);
+    });
+#else
+    (void)request;
+    (void)json;
+    cli::printError(disk + ": is a virtual disk; this build cannot read the NTFS inside disks (LAYERSCOPE_DISKS off)");
+    return cli::BadInput;
+#endif
+}
+
 int runCommit(const QStringList& args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Write the changes of a scratch work folder as a new Windows delta layer (a base layer for a parentless "
         "scratch): .tar, .tar.gz or .tar.zst by LAYER's extension. With --image-out, also write a new image: "
-        "the parent image plus the new layer. The work folder stays until discarded."));
-    parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("The work folder."));
+        "the parent image plus the new layer. The work folder stays until discarded. DIR may also be a container's "
+        "sandbox.vhdx: what the container changed (its real files, folders and tombstones; WCI placeholders left "
+        "out) becomes the delta layer."));
+    parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("The work folder, or a sandbox.vhdx."));
     parser.addOptions({
         {{QStringLiteral("o"), QStringLiteral("output")},
          QStringLiteral("The layer file to write."),
@@ -214,6 +264,14 @@ int runCommit(const QStringList& args)
         request.imageFormat = *format;
     }
     const std::string dir = parser.positionalArguments()[0].toStdString();
+    if (isDisk(dir)) {
+        if (request.imageOut) {
+            cli::printError("scratch commit: a disk names no parent image, so --image-out needs the layer alone; "
+                            "write the layer with -o and add it to an image with your image tools");
+            return cli::BadInput;
+        }
+        return commitDisk(dir, request, parser.isSet(QStringLiteral("json")));
+    }
     return cli::guarded([&] {
         cli::ConsoleProgress progress("committing " + dir);
         const CommitResult result = openBackend(dir)->commit(dir, request, progress);

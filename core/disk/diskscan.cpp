@@ -3,11 +3,8 @@
 
 #include "common/error.h"
 #include "disk/libyalerror.h"
+#include "disk/ntfsvolume.h"
 #include "disk/reparsetag.h"
-#include "disk/virtualdisk.h"
-#include "disk/volumeiohandle.h"
-#include "disk/volumelocator.h"
-#include "image/diskinfo.h"
 #include "index/mergedtree.h"
 #include "index/treeindexbuilder.h"
 #include "io/platformfile.h"
@@ -37,6 +34,7 @@ constexpr uint8_t NameSpaceDos = 2;
 // $Extend's children are metadata outside that range, and those are reached through $Extend, which is skipped.
 constexpr uint64_t FirstUserRecord = 24;
 constexpr uint64_t RootRecord = 5;
+constexpr uint32_t FileAttributeDirectory = 0x10;
 constexpr uint32_t FileAttributeReparsePoint = 0x400;
 
 std::string fsntfsMessage(libfsntfs_error_t*& error)
@@ -61,16 +59,6 @@ struct StreamDeleter
     void operator()(libfsntfs_data_stream_t* stream) const { libfsntfs_data_stream_free(&stream, nullptr); }
 };
 using StreamHandle = std::unique_ptr<libfsntfs_data_stream_t, StreamDeleter>;
-
-struct VolumeDeleter
-{
-    void operator()(libfsntfs_volume_t* volume) const
-    {
-        libfsntfs_volume_close(volume, nullptr);
-        libfsntfs_volume_free(&volume, nullptr);
-    }
-};
-using VolumeHandle = std::unique_ptr<libfsntfs_volume_t, VolumeDeleter>;
 
 // Thrown inside the walk for one entry that cannot be read; the walk records it and goes on.
 struct EntryFailure
@@ -187,7 +175,9 @@ private:
         uint32_t attributes = 0;
         if (libfsntfs_file_entry_get_file_attribute_flags(entry, &attributes, &error) != 1)
             throw EntryFailure {path + ": attributes: " + fsntfsMessage(error)};
-        out.attributes = attributes;
+        // $STANDARD_INFORMATION has no directory bit; Windows reports one for every folder (from the index the
+        // record has), and a layer tar carries it (wcow-layer-format §1.5).
+        out.attributes = isDirectory ? attributes | FileAttributeDirectory : attributes;
         readTimes(entry, out);
         out.sddl = readSddl(entry, path);
         out.type = isDirectory ? wcow::EntryType::Directory : wcow::EntryType::File;
@@ -393,34 +383,20 @@ private:
 
 index::LayerScan scanDisk(const fs::path& path, const index::ScanOptions& options, const std::string& root)
 {
-    const std::string file = io::pathToUtf8(path);
-    index::LayerScan scan;
-    scan.source = file;
+    const NtfsVolume volume(path);
+    index::LayerScan scan = scanVolume(volume, options, root);
     std::error_code ec;
     scan.storedSize = fs::file_size(path, ec);
+    return scan;
+}
 
-    // Our own header reader first: it verifies the VHDX header and region checksums and the VHD footer checksum
-    // (MS-VHDX §2.2.2), which libvhdi 20210425 does not, and names the offset of what is wrong.
-    (void)image::readDiskInfo(path);
-    const VirtualDisk disk(path);
-    const VolumeRange range = findNtfsVolume(disk);
-    scan.uncompressedSize = range.size;
-    VolumeIoHandle io(disk, range);
-
-    libfsntfs_error_t* error = nullptr;
-    libfsntfs_volume_t* raw = nullptr;
-    if (libfsntfs_volume_initialize(&raw, &error) != 1)
-        throw Error({file, {}, {}, {}}, fsntfsMessage(error));
-    if (libfsntfs_volume_open_file_io_handle(raw, io.handle(), LIBFSNTFS_OPEN_READ, &error) != 1) {
-        libfsntfs_volume_free(&raw, nullptr);
-        const std::string readError = io.lastReadError();
-        throw Error({file, {}, {}, range.offset},
-                    "NTFS volume (" + range.where
-                        + ") cannot be opened: " + (readError.empty() ? fsntfsMessage(error) : readError));
-    }
-    VolumeHandle volume(raw);
-    NtfsWalker walker(file, options, root, scan);
-    scan.index = walker.run(volume.get());
+index::LayerScan scanVolume(const NtfsVolume& volume, const index::ScanOptions& options, const std::string& root)
+{
+    index::LayerScan scan;
+    scan.source = volume.file();
+    scan.uncompressedSize = volume.range().size;
+    NtfsWalker walker(volume.file(), options, root, scan);
+    scan.index = walker.run(volume.handle());
     if (!options.buildIndex)
         scan.index = index::TreeIndex();
     return scan;

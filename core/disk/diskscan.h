@@ -25,4 +25,8 @@ namespace layerscope::disk {
 index::LayerScan scanDisk(const std::filesystem::path& path, const index::ScanOptions& options = {},
                           const std::string& root = {});
 
+class NtfsVolume;
+// The same walk on a volume already open (disk/ntfsvolume.h); LayerScan::storedSize stays 0.
+index::LayerScan scanVolume(const NtfsVolume& volume, const index::ScanOptions& options, const std::string& root);
+
 } // namespace layerscope::disk

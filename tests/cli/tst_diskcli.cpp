@@ -4,6 +4,8 @@
 #include "cli/clirun.h"
 #include "testsupport.h"
 
+#include <QFileInfo>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
@@ -56,6 +58,32 @@ private slots:
         const auto text = cli({"diff", "--strict", chain, disk("sandbox.vhdx")});
         QCOMPARE(text.exitCode, 1);
         QVERIFY2(text.out.find("over " + chain.toStdString()) != std::string::npos, text.out.c_str());
+    }
+
+    // `scratch commit sandbox.vhdx -o LAYER`: the container's changes as a delta layer, written once.
+    void scratchCommitTakesASandboxDisk()
+    {
+        QTemporaryDir tmp;
+        const QString out = tmp.filePath(QStringLiteral("changes.tar.gz"));
+        auto run = cli({"scratch", "commit", "--json", disk("sandbox.vhdx"), "-o", out});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        const json result = run.parsed();
+        QCOMPARE(result["whiteouts"], json(2));
+        QCOMPARE(result["entries"], json(12));
+        QVERIFY(result["digest"] != result["diffId"]); // gzip, by the name
+
+        // What it wrote is a delta layer `inspect` reads clean.
+        run = cli({"inspect", "--json", out});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        QCOMPARE(run.parsed()["layout"], json("windows-delta"));
+
+        // An existing output stays without --force; a disk has no parent image for --image-out.
+        run = cli({"scratch", "commit", disk("sandbox.vhdx"), "-o", out});
+        QCOMPARE(run.exitCode, 2);
+        run = cli({"scratch", "commit", disk("sandbox.vhdx"), "-o", tmp.filePath(QStringLiteral("x.tar")),
+                   "--image-out", tmp.filePath(QStringLiteral("img"))});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(!QFileInfo::exists(tmp.filePath(QStringLiteral("x.tar"))));
     }
 
     void inspectSummarisesTheVolume()

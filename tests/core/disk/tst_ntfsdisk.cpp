@@ -6,12 +6,17 @@
 #include "diff/treediff.h"
 #include "disk/diskscan.h"
 #include "disk/reparsetag.h"
+#include "disk/sandboxlayer.h"
 #include "image/treespec.h"
+#include "index/entrydata.h"
+#include "index/layerscan.h"
 #include "index/mergedtree.h"
+#include "io/filesource.h"
 #include "testsupport.h"
 #include "wcow/paxtime.h"
 
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
@@ -237,6 +242,77 @@ private slots:
         QVERIFY(!image::overlayWritableDisk(other, again));
         image::ResolvedTree chainAgain = image::resolveTree(disks("sandbox-chain.tar").string());
         QVERIFY(!image::overlayWritableDisk(other, chainAgain));
+    }
+
+    // The sandbox's changes as a delta layer: the entries an HCS export would write, in the order importers need,
+    // with the data read off the disk; laid over the chain, it gives the view the container had.
+    void sandboxCommitsAsADeltaLayer()
+    {
+        QTemporaryDir tmp;
+        const std::filesystem::path out = std::filesystem::path(tmp.path().toStdString()) / "changes.tar";
+        const disk::SandboxCommit commit = disk::commitSandbox(disks("sandbox.vhdx"), out, false, Progress::none());
+        QCOMPARE(commit.layer.digest, commit.layer.diffId); // a plain tar
+        QCOMPARE(commit.counts.whiteouts, uint64_t(2));
+        QCOMPARE(commit.counts.files, uint64_t(3)); // config.json, new-link.txt and its stream
+        const index::LayerScan layer = index::scanLayerFile(out);
+        QCOMPARE(layer.layout, wcow::Layout::WindowsDelta);
+        QVERIFY(layer.problems.empty());
+        std::vector<std::string> order;
+        for (const auto& r : layer.index.records())
+            order.push_back(layer.index.path(r.node));
+        std::sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
+            return layer.index.record(layer.index.find(a))->tarIndex
+                < layer.index.record(layer.index.find(b))->tarIndex;
+        });
+        // Files first, a folder's tombstones right after it, parents before children, a stream right after its
+        // file, hard links after everything, Hives last.
+        const std::vector<std::string> expected {"Files",
+                                                 "Files/.wh.Temp",
+                                                 "Files/Program Files",
+                                                 "Files/Program Files/App",
+                                                 "Files/Program Files/App/config.json",
+                                                 "Files/Users",
+                                                 "Files/Users/Public",
+                                                 "Files/Users/Public/.wh.old.log",
+                                                 "Files/Users/Public/new-link.txt",
+                                                 "Files/Users/Public/new-link.txt:Zone.Identifier",
+                                                 "Files/Users/Public/new.txt",
+                                                 "Hives"};
+        QCOMPARE(order, expected);
+        const auto* link = layer.index.record(layer.index.find("Files/Users/Public/new.txt"));
+        QCOMPARE(link->type, wcow::EntryType::Hardlink);
+        QCOMPARE(layer.index.linkTarget(*link), std::string_view("Files/Users/Public/new-link.txt"));
+        QVERIFY(layer.index.record(layer.index.find("Files/Program Files"))->attributes & 0x10); // a folder
+        QVERIFY(!(layer.index.record(layer.index.find("Files/Program Files"))->attributes & 0x400)); // no reparse
+        // The data is the disk's.
+        const auto data = index::readEntries(
+            std::make_unique<io::FileSource>(out),
+            {layer.index.record(layer.index.find("Files/Program Files/App/config.json"))->tarIndex,
+             layer.index.record(layer.index.find("Files/Users/Public/new-link.txt:Zone.Identifier"))->tarIndex},
+            1 << 20, Progress::none());
+        QCOMPARE(std::string(data[0].begin(), data[0].end()), std::string("{\"debug\": true}\n"));
+        QCOMPARE(std::string(data[1].begin(), data[1].end()), std::string("[ZoneTransfer]\r\nZoneId=3\r\n"));
+
+        // Over the chain, the layer gives the tree the container saw: the same paths, types and sizes.
+        const image::ResolvedTree chain = image::resolveTree(disks("sandbox-chain.tar").string());
+        const index::TreeIndex* layers[] = {&chain.tree, &layer.index};
+        const index::TreeIndex applied = index::mergeLayers(layers);
+        image::ResolvedTree sandbox = image::resolveTree(disks("sandbox.vhdx").string());
+        QVERIFY(image::overlayWritableDisk(chain, sandbox));
+        auto shape = [](const index::TreeIndex& tree) {
+            std::map<std::string, std::pair<wcow::EntryType, uint64_t>> out;
+            for (const auto& r : tree.records())
+                out[tree.path(r.node)] = {r.type, r.size};
+            return out;
+        };
+        auto appliedShape = shape(applied);
+        appliedShape.erase("Hives"); // the layer's (empty) registry folder, which the disk has no entry for
+        QCOMPARE(appliedShape, shape(sandbox.tree));
+
+        // An existing output is kept unless asked.
+        QVERIFY_THROWS_EXCEPTION(Error, disk::commitSandbox(disks("sandbox.vhdx"), out, false, Progress::none()));
+        QVERIFY(disk::commitSandbox(disks("sandbox.vhdx"), out, true, Progress::none()).layer.digest
+                == commit.layer.digest); // and the output depends on the disk only
     }
 
     // One damaged MFT record costs that entry only: it is a problem naming it, the rest of the tree is there.

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "disk/virtualdisk.h"
+#include "disk/volumeiohandle.h"
+#include "disk/volumelocator.h"
+#include "io/bytesource.h"
+
+#include <libfsntfs.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace layerscope::disk {
+
+// The NTFS volume inside a VHDX or VHD, open for reading: the disk through libvhdi, the volume found on it (whole
+// disk, MBR or GPT), libfsntfs over it through our libbfio handle. scanDisk walks it; open() reads a file's data,
+// for the layer a sandbox's changes become. Internal to core/disk (it exposes libfsntfs's handle type).
+class NtfsVolume
+{
+public:
+    // Throws layerscope::Error naming the file for a damaged disk, a missing parent, no NTFS volume, or a volume
+    // libfsntfs cannot open (with the byte offset of the volume).
+    explicit NtfsVolume(const std::filesystem::path& path);
+    ~NtfsVolume();
+    NtfsVolume(const NtfsVolume&) = delete;
+    NtfsVolume& operator=(const NtfsVolume&) = delete;
+
+    libfsntfs_volume_t* handle() const { return m_volume; }
+    const std::string& file() const { return m_file; }
+    const VolumeRange& range() const { return m_range; }
+
+    // The data of the file at `path` in the volume ('/'-separated, no leading slash), or of its alternate data
+    // stream `stream`, read as the source is read. Throws layerscope::Error naming the disk and the path when there
+    // is no such file or stream; the source throws when a read fails.
+    std::unique_ptr<io::ByteSource> open(const std::string& path, const std::string& stream = {}) const;
+
+private:
+    std::string m_file;
+    VirtualDisk m_disk;
+    VolumeRange m_range;
+    VolumeIoHandle m_io;
+    libfsntfs_volume_t* m_volume = nullptr;
+};
+
+} // namespace layerscope::disk
