@@ -10,7 +10,8 @@ namespace layerscope {
 
 // SHA-256 computed on a thread of its own. update() copies the bytes into one of a few fixed buffers and returns
 // at once (waiting only when every buffer is still queued), so the caller's thread — in a layer scan, the one
-// that decompresses — is not slowed by hashing. Memory is bounded: bufferCount buffers of bufferSize bytes.
+// that decompresses — is not slowed by hashing. Memory is bounded: bufferCount buffers of bufferSize bytes, each made
+// when first needed.
 class AsyncSha256
 {
 public:

@@ -14,6 +14,7 @@
 #include "wcow/entrydecoder.h"
 #include "wcow/layoutchecker.h"
 
+#include <algorithm>
 #include <array>
 
 namespace layerscope::index {
@@ -110,7 +111,14 @@ LayerScan scanLayer(std::unique_ptr<io::ByteSource> stored, const ScanOptions& o
     // Three threads share the work: the read-ahead thread decompresses (the one job that cannot be split), a
     // hashing thread digests the stored bytes it hands over, and this thread parses, hashes the uncompressed stream
     // (diff_id) and every file, and builds the index.
-    AsyncSha256 storedHash;
+    // Buffers no bigger than the blob where the blob bounds the stream: a small layer (or a fuzz input, thousands a
+    // minute) should not pay for megabytes it never fills.
+    const auto bufferFor = [](uint64_t streamSize) {
+        constexpr uint64_t Smallest = uint64_t(64) << 10;
+        constexpr uint64_t Largest = uint64_t(1) << 20;
+        return size_t(streamSize == 0 ? Largest : std::clamp(streamSize, Smallest, Largest));
+    };
+    AsyncSha256 storedHash(bufferFor(scan.storedSize));
     uint64_t storedBytes = 0;
     auto observedStored = std::make_unique<io::ObservedSource>(std::move(stored), [&](const uint8_t* data, size_t n) {
         storedHash.update(data, n);
@@ -125,13 +133,14 @@ LayerScan scanLayer(std::unique_ptr<io::ByteSource> stored, const ScanOptions& o
         // is finished, which is when the builder needs the most memory.
         auto decompressed = io::openDecompressed(std::move(observedStored));
         scan.compression = decompressed->compression();
-        auto readAhead = std::make_unique<io::ReadAheadSource>(std::move(decompressed));
+        const uint64_t tarSize = decompressed->compression() == io::Compression::None ? scan.storedSize : 0;
+        auto readAhead = std::make_unique<io::ReadAheadSource>(std::move(decompressed), bufferFor(tarSize));
         io::ObservedSource tarStream(std::move(readAhead), [&](const uint8_t* data, size_t n) {
             tarHash.update(data, n);
             tarBytes += n;
         });
 
-        tar::TarReader reader(tarStream);
+        tar::TarReader reader(tarStream, bufferFor(tarSize));
         wcow::LayoutChecker checker;
         tar::TarHeader header;
         Sha256 fileHash;

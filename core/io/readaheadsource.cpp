@@ -31,6 +31,7 @@ struct ReadAheadSource::Shared
     std::condition_variable changed;
     std::deque<Chunk> filled;
     std::vector<std::unique_ptr<uint8_t[]>> empty;
+    size_t unallocated = 0; // chunks still to be made when first needed
     bool producerDone = false;
     bool stopping = false;
     std::exception_ptr error;
@@ -49,11 +50,19 @@ struct ReadAheadSource::Shared
                 std::unique_ptr<uint8_t[]> buffer;
                 {
                     std::unique_lock lock(mutex);
-                    changed.wait(lock, [&] { return stopping || !empty.empty(); });
                     if (stopping)
                         return;
-                    buffer = std::move(empty.back());
-                    empty.pop_back();
+                    // Chunks are made as they are first needed: a stream shorter than a chunk costs one.
+                    if (empty.empty() && unallocated > 0) {
+                        --unallocated;
+                        buffer = std::make_unique_for_overwrite<uint8_t[]>(chunkSize);
+                    } else {
+                        changed.wait(lock, [&] { return stopping || !empty.empty(); });
+                        if (stopping)
+                            return;
+                        buffer = std::move(empty.back());
+                        empty.pop_back();
+                    }
                 }
                 // Fill the whole chunk so that the consumer sees few, large hand-overs.
                 size_t size = 0;
@@ -90,8 +99,7 @@ ReadAheadSource::ReadAheadSource(std::unique_ptr<ByteSource> inner, size_t chunk
     Shared& s = *m_shared;
     s.inner = std::move(inner);
     s.chunkSize = chunkSize;
-    for (size_t i = 0; i < std::max<size_t>(chunkCount, 2); ++i)
-        s.empty.push_back(std::make_unique_for_overwrite<uint8_t[]>(chunkSize));
+    s.unallocated = std::max<size_t>(chunkCount, 2);
     s.producer = std::thread([&s] { s.produce(); });
 }
 
