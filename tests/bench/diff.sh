@@ -22,15 +22,8 @@ files=${FILES:-60000}
 repeat=${REPEAT:-3}
 diffoscope_timeout=${DIFFOSCOPE_TIMEOUT:-600}
 
-for tool in igzip python3 /usr/bin/time; do
-    command -v "$tool" >/dev/null || { echo "diff.sh: $tool is required" >&2; exit 2; }
-done
-[ -x "$cli" ] || { echo "diff.sh: $cli not built (cmake --build $build --target layerscope-cli)" >&2; exit 2; }
-
-work=${WORK:-$(mktemp -d /tmp/layerscope-diffbench.XXXXXX)}
-mkdir -p "$work"
-echo "work folder: $work"
 source "$here/benchlib.sh"
+bench_setup diff.sh igzip python3 /usr/bin/time
 
 # --- inputs ---------------------------------------------------------------------------------------------------
 for side in a b; do

@@ -22,15 +22,8 @@ cli=$build/app/cli/layerscope-cli
 files=${FILES:-60000}
 repeat=${REPEAT:-3}
 
-for tool in igzip bsdtar python3 /usr/bin/time; do
-    command -v "$tool" >/dev/null || { echo "inspect.sh: $tool is required" >&2; exit 2; }
-done
-[ -x "$cli" ] || { echo "inspect.sh: $cli not built (cmake --build $build --target layerscope-cli)" >&2; exit 2; }
-
-work=${WORK:-$(mktemp -d /tmp/layerscope-inspectbench.XXXXXX)}
-mkdir -p "$work"
-echo "work folder: $work"
 source "$here/benchlib.sh"
+bench_setup inspect.sh igzip bsdtar python3 /usr/bin/time
 
 generate() { # generate NAME FILES
     if [ ! -s "$work/$1.tar.gz" ]; then

@@ -26,15 +26,8 @@ app=$build/app/gui/layerscope
 entries=${ENTRIES:-1000000}
 repeat=${REPEAT:-3}
 
-for tool in bsdtar tar python3 /usr/bin/time; do
-    command -v "$tool" >/dev/null || { echo "million.sh: $tool is required" >&2; exit 2; }
-done
-[ -x "$cli" ] || { echo "million.sh: $cli not built (cmake --build $build --target layerscope-cli)" >&2; exit 2; }
-
-work=${WORK:-$(mktemp -d /tmp/layerscope-millionbench.XXXXXX)}
-mkdir -p "$work"
-echo "work folder: $work"
 source "$here/benchlib.sh"
+bench_setup million.sh bsdtar tar python3 /usr/bin/time
 
 layer=$work/million-$entries.tar
 if [ ! -s "$layer" ]; then

@@ -21,30 +21,10 @@ cli=$build/app/cli/layerscope-cli
 files=${FILES:-30000}
 repeat=${REPEAT:-3}
 
-for tool in igzip python3 /usr/bin/time; do
-    command -v "$tool" >/dev/null || { echo "space.sh: $tool is required" >&2; exit 2; }
-done
-[ -x "$cli" ] || { echo "space.sh: $cli not built (cmake --build $build --target layerscope-cli)" >&2; exit 2; }
-
-work=${WORK:-$(mktemp -d /tmp/layerscope-spacebench.XXXXXX)}
-mkdir -p "$work"
-echo "work folder: $work"
 source "$here/benchlib.sh"
+bench_setup space.sh igzip python3 /usr/bin/time
 
-for variant in a b; do
-    if [ ! -s "$work/$variant.tar.gz" ]; then
-        echo "generating $variant.tar.gz ($files files) ..."
-        python3 "$here/difflayers.py" "$variant" --files "$files" | igzip -1 -c > "$work/$variant.tar.gz.tmp"
-        mv "$work/$variant.tar.gz.tmp" "$work/$variant.tar.gz"
-    fi
-done
-if [ ! -s "$work/image/index.json" ]; then
-    echo "assembling the OCI layout ..."
-    rm -rf "$work/image"
-    python3 "$here/ocilayout.py" "$work" "a:Apply image 10.0.20348.2113" "b:cmd /S /C rewrite every file"
-fi
-image=$work/image
-cat "$work/a.tar.gz" "$work/b.tar.gz" > /dev/null # same page-cache state for every command
+difflayers_image "a:Apply image 10.0.20348.2113" "b:cmd /S /C rewrite every file"
 
 echo "measuring layerscope-cli inspect --json ..."
 read -r t_inspect rss_inspect status_inspect < <(best sh -c "'$cli' inspect --json '$image' > '$work/inspect.json'")
