@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -127,7 +128,28 @@ private slots:
                 "--format", "docker-archive", "--force"},
                false,
                true};
+        const std::string image = testsupport::fixture("images/oci-layout").string();
+        m_writers["squash oci"]
+            = {{LAYERSCOPE_CLI, "squash", image, "--format", "oci", "--force", "-o", "{OUT}"}, true};
+        m_writers["squash layer"] = {{LAYERSCOPE_CLI, "squash", image, "--format", "layer", "--force", "-o", "{OUT}"}};
+#if defined(LAYERSCOPE_HAVE_DISKS)
+        m_writers["scratch commit sandbox.vhdx"]
+            = {{LAYERSCOPE_CLI, "scratch", "commit", testsupport::fixture("ntfs/sandbox.vhdx").string(), "-o", "{OUT}",
+                "--force"}};
 #endif
+#endif
+    }
+
+    // Every writer the CLI has, those of optional features where they are built.
+    static std::vector<std::string> writers()
+    {
+        std::vector<std::string> names {"make-base tar.gz", "make-base oci",  "make-base docker-archive",
+                                        "diff --html",      "scratch commit", "scratch commit --image-out",
+                                        "squash oci",       "squash layer"};
+#if defined(LAYERSCOPE_HAVE_DISKS)
+        names.push_back("scratch commit sandbox.vhdx");
+#endif
+        return names;
     }
 
     void interruptedWritesLeaveOldOutputOrTheNewOne_data()
@@ -135,14 +157,13 @@ private slots:
         QTest::addColumn<QString>("writer");
         QTest::addColumn<bool>("sigkill"); // true: SIGKILL at N bytes in the folder; false: SIGXFSZ at byte N
         QTest::addColumn<qulonglong>("bytes");
-        for (const char* writer : {"make-base tar.gz", "make-base oci", "make-base docker-archive", "diff --html",
-                                   "scratch commit", "scratch commit --image-out"}) {
+        for (const std::string& writer : writers()) {
             for (qulonglong n : {0ull, 4096ull, 65536ull, MiB, 6 * MiB})
-                QTest::newRow((std::string(writer) + ", SIGKILL at " + std::to_string(n) + " bytes").c_str())
-                    << writer << true << n;
+                QTest::newRow((writer + ", SIGKILL at " + std::to_string(n) + " bytes").c_str())
+                    << QString::fromStdString(writer) << true << n;
             for (qulonglong n : {1ull, 512ull, 10240ull, MiB, 6 * MiB})
-                QTest::newRow((std::string(writer) + ", SIGXFSZ at byte " + std::to_string(n)).c_str())
-                    << writer << false << n;
+                QTest::newRow((writer + ", SIGXFSZ at byte " + std::to_string(n)).c_str())
+                    << QString::fromStdString(writer) << false << n;
         }
     }
     void interruptedWritesLeaveOldOutputOrTheNewOne()
@@ -214,12 +235,14 @@ private slots:
     {
         QTest::addColumn<QString>("writer");
         QTest::addColumn<qulonglong>("bytes");
-        for (const char* writer : {"make-base tar.gz", "make-base oci", "make-base docker-archive", "diff --html",
-                                   "scratch commit", "scratch commit --image-out"})
+        // Outputs smaller than a limit never reach it: those rows would test nothing.
+        const std::map<std::string, qulonglong> smaller {
+            {"diff --html", MiB}, {"squash oci", MiB}, {"squash layer", MiB}, {"scratch commit sandbox.vhdx", 4096}};
+        for (const std::string& writer : writers())
             for (qulonglong n : {0ull, 4096ull, MiB})
-                if (n < MiB || std::string_view(writer) != "diff --html") // the report is smaller than 1 MiB
-                    QTest::newRow((std::string(writer) + ", disk full at " + std::to_string(n) + " bytes").c_str())
-                        << writer << n;
+                if (!smaller.contains(writer) || n < smaller.at(writer))
+                    QTest::newRow((writer + ", disk full at " + std::to_string(n) + " bytes").c_str())
+                        << QString::fromStdString(writer) << n;
     }
     void fullDiskGivesOneLineAndNoOutput()
     {
