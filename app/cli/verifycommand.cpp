@@ -6,6 +6,8 @@
 #include "image/imageanalysis.h"
 #include "image/imagesource.h"
 
+#include <algorithm>
+
 int runVerify(const QStringList& args)
 {
     QCommandLineParser parser;
@@ -37,11 +39,16 @@ int runVerify(const QStringList& args)
         layerscope::image::AnalyzeOptions analyze;
         analyze.strict = false;
         analyze.progress = &progress;
-        const auto analysis = layerscope::image::analyzeImage(*image, analyze);
+        // A bare disk has no layers to check: its NTFS volume is what can be read or not.
+        const auto findings = image->image().disk ? layerscope::image::checkDisk(*image, progress)
+                                                  : layerscope::image::analyzeImage(*image, analyze).findings;
         if (parser.isSet(QStringLiteral("json")))
-            cli::printJson(layerscope::image::findingsToJson(image->image(), analysis.findings));
+            cli::printJson(layerscope::image::findingsToJson(image->image(), findings));
         else
-            cli::printOut(layerscope::image::findingsToText(image->image(), analysis.findings));
-        return int(analysis.hasErrors() ? cli::Findings : cli::Success);
+            cli::printOut(layerscope::image::findingsToText(image->image(), findings));
+        const bool errors = std::any_of(findings.begin(), findings.end(), [](const auto& f) {
+            return f.severity == layerscope::image::Finding::Severity::Error;
+        });
+        return int(errors ? cli::Findings : cli::Success);
     });
 }

@@ -223,13 +223,10 @@ json findingsToJson(const Image& image, const std::vector<Finding>& findings)
                             {"severity", f.severity == Finding::Severity::Error ? "error" : "warning"},
                             {"message", f.message}});
     }
-    return json {{"source", image.source},
-                 {"kind", sourceKindName(image.kind)},
-                 {"ok", errors == 0},
-                 {"layers", image.layers.size()},
-                 {"errors", errors},
-                 {"warnings", findings.size() - errors},
-                 {"problems", std::move(problems)}};
+    return json {{"source", image.source}, {"kind", sourceKindName(image.kind)},
+                 {"ok", errors == 0},      {"layers", image.layers.size()},
+                 {"errors", errors},       {"warnings", findings.size() - errors},
+                 {"notes", image.notes},   {"problems", std::move(problems)}};
 }
 
 std::string findingsToText(const Image& image, const std::vector<Finding>& findings)
@@ -244,7 +241,10 @@ std::string findingsToText(const Image& image, const std::vector<Finding>& findi
             out += "layer " + std::to_string(*f.layer) + ": ";
         out += f.message + '\n';
     }
-    out += image.source + ": " + std::to_string(image.layers.size()) + " layers, "
+    for (const std::string& note : image.notes)
+        out += "note     " + note + '\n';
+    const std::string what = image.disk ? "a virtual disk" : std::to_string(image.layers.size()) + " layers";
+    out += image.source + ": " + what + ", "
         + (errors == 0 ? std::string("verified") : std::to_string(errors) + " errors") + ", "
         + std::to_string(findings.size() - errors) + " warnings\n";
     return out;

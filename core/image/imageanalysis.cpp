@@ -114,6 +114,26 @@ Analysis analyzeImage(ImageSource& source, const AnalyzeOptions& options)
     return analysis;
 }
 
+std::vector<Finding> checkDisk(ImageSource& source, Progress& progress)
+{
+    std::vector<Finding> findings;
+#if defined(LAYERSCOPE_HAVE_DISKS)
+    index::ScanOptions options;
+    options.hashFiles = false;
+    options.buildIndex = false;
+    options.progress = &progress;
+    const index::LayerScan scan = disk::scanDisk(std::filesystem::u8path(source.image().source), options);
+    for (const wcow::Problem& p : scan.problems)
+        findings.push_back({Finding::Severity::Error, std::nullopt, p.path + ": " + p.message});
+    source.image().notes.push_back("NTFS volume: " + std::to_string(scan.counts.entries) + " entries read");
+#else
+    (void)progress;
+    findings.push_back({Finding::Severity::Warning, std::nullopt,
+                        "this build cannot read the NTFS inside disks: only the header was checked"});
+#endif
+    return findings;
+}
+
 index::TreeIndex mergedView(ImageSource& source, bool hashFiles, Progress& progress)
 {
     // A bare disk has no layers to merge: its tree is the NTFS volume inside, where that can be read (issue 12).

@@ -42,6 +42,11 @@ struct Analysis
 // listed as such and never an error.
 Analysis analyzeImage(ImageSource& source, const AnalyzeOptions& options);
 
+// `verify` of a bare disk (SourceKind::Disk): walks the NTFS volume inside without building a tree, one error per
+// entry that cannot be read; where this build reads no disks, one warning saying so. Throws layerscope::Error for
+// a disk that cannot be opened at all (a damaged header, a missing parent, no NTFS).
+std::vector<Finding> checkDisk(ImageSource& source, Progress& progress = Progress::none());
+
 // The merged view of the whole chain (index::mergeLayers; Record::layer says which layer last set a path). Absent
 // foreign layers contribute nothing, with a note on the image.
 index::TreeIndex mergedView(ImageSource& source, bool hashFiles, Progress& progress = Progress::none());

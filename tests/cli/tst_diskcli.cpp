@@ -86,6 +86,27 @@ private slots:
         QVERIFY(!QFileInfo::exists(tmp.filePath(QStringLiteral("x.tar"))));
     }
 
+    // `verify DISK` reads the whole volume: clean, one unreadable record (exit 1, named), a broken header (exit 2).
+    void verifyReadsTheVolume()
+    {
+        auto run = cli({"verify", "--json", disk("dynamic.vhdx")});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        json out = run.parsed();
+        QCOMPARE(out["kind"], json("disk"));
+        QCOMPARE(out["errors"], json(0));
+        const std::string entries = std::to_string(manifest()["entries"].size());
+        QVERIFY2(out["notes"].dump().find("NTFS volume: " + entries + " entries read") != std::string::npos,
+                 out.dump().c_str());
+
+        run = cli({"verify", disk("corrupt-record.vhdx")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.out.find("hidden-system.sys") != std::string::npos, run.out.c_str());
+        QVERIFY2(run.out.find("a virtual disk, 1 errors") != std::string::npos, run.out.c_str());
+
+        run = cli({"verify", disk("broken-header.vhdx")});
+        QCOMPARE(run.exitCode, 2);
+    }
+
     void inspectSummarisesTheVolume()
     {
         auto run = cli({"inspect", "--json", disk("dynamic.vhdx")});
