@@ -34,9 +34,9 @@ std::filesystem::path toPath(const QString& path)
 
 CommitDialog::CommitDialog(const std::filesystem::path& workDir, QWidget* parent)
     : QDialog(parent)
-    , m_layer(new QLineEdit(fromPath(workDir.parent_path() / (workDir.filename().string() + ".tar.gz")), this))
+    , m_layer(new QLineEdit(fromPath(workDir) + QStringLiteral(".tar.gz"), this))
     , m_withImage(new QCheckBox(tr("Also write a new &image with this layer on top"), this))
-    , m_image(new QLineEdit(fromPath(workDir.parent_path() / (workDir.filename().string() + "-image")), this))
+    , m_image(new QLineEdit(fromPath(workDir) + QStringLiteral("-image"), this))
     , m_format(new QComboBox(this))
 {
     setObjectName(QStringLiteral("commitDialog"));

@@ -5,6 +5,7 @@
 #include "baselayer/baselayerbuilder.h"
 #include "baselayer/imagepackager.h"
 #include "io/bytesink.h"
+#include "io/platformfile.h"
 #include "wcow/paxtime.h"
 
 #include <cstdlib>
@@ -107,7 +108,7 @@ int runMakeBase(const QStringList& args)
         const PackageResult result
             = packageLayer([&](layerscope::io::ByteSink& sink) { builder.write(sink, progress); }, output, package);
         if (parser.isSet(QStringLiteral("json"))) {
-            nlohmann::json json = {{"output", result.output.string()},
+            nlohmann::json json = {{"output", layerscope::io::pathToUtf8(result.output)},
                                    {"format", formatName(result.format)},
                                    {"digest", result.digest},
                                    {"diffId", result.diffId},
@@ -119,8 +120,8 @@ int runMakeBase(const QStringList& args)
             }
             cli::printJson(json);
         } else {
-            std::string text = "wrote " + result.output.string() + " (" + formatName(result.format) + ", "
-                + std::to_string(builder.entries().size()) + " entries)\n";
+            std::string text = "wrote " + layerscope::io::pathToUtf8(result.output) + " (" + formatName(result.format)
+                + ", " + std::to_string(builder.entries().size()) + " entries)\n";
             text += "  digest   " + result.digest + "\n  diff_id  " + result.diffId + "\n";
             if (!result.manifestDigest.empty())
                 text += "  image    " + result.manifestDigest + "\n  config   " + result.configDigest + "\n";

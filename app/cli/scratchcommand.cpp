@@ -5,6 +5,7 @@
 
 #include "baselayer/imagepackager.h"
 #include "image/sourcedetector.h"
+#include "io/platformfile.h"
 #include "scratch/scratchbackend.h"
 #include "wcow/windowsentry.h"
 #if defined(LAYERSCOPE_HAVE_DISKS)
@@ -126,11 +127,11 @@ int runPrepare(const QStringList& args)
         request.upTo = n;
     }
     return cli::guarded([&] {
-        cli::ConsoleProgress progress("preparing " + request.workDir.string());
+        cli::ConsoleProgress progress("preparing " + layerscope::io::pathToUtf8(request.workDir));
         const auto chosen = backend == QStringLiteral("hcs") ? createHcsBackend() : createPortableBackend();
         const PrepareResult result = chosen->prepare(request, progress);
         if (parser.isSet(QStringLiteral("json"))) {
-            cli::printJson({{"workdir", result.workDir.string()},
+            cli::printJson({{"workdir", layerscope::io::pathToUtf8(result.workDir)},
                             {"layers", result.layers},
                             {"files", result.files},
                             {"directories", result.directories},
@@ -138,9 +139,9 @@ int runPrepare(const QStringList& args)
                             {"bytes", result.bytes},
                             {"notes", result.notes}});
         } else {
-            std::string text = "prepared " + result.workDir.string() + " over " + std::to_string(result.layers)
-                + " layer(s): " + std::to_string(result.files) + " files, " + std::to_string(result.directories)
-                + " folders, " + std::to_string(result.links) + " links\n";
+            std::string text = "prepared " + layerscope::io::pathToUtf8(result.workDir) + " over "
+                + std::to_string(result.layers) + " layer(s): " + std::to_string(result.files) + " files, "
+                + std::to_string(result.directories) + " folders, " + std::to_string(result.links) + " links\n";
             for (const auto& note : result.notes)
                 text += "  note: " + note + "\n";
             cli::printOut(text);
@@ -193,7 +194,7 @@ int commitDisk(const std::string& disk, const CommitRequest& request, bool json)
             std::filesystem::u8path(disk), request.layerOut, request.overwrite, progress);
         const auto& c = commit.counts;
         if (json) {
-            cli::printJson({{"layer", commit.layer.output.string()},
+            cli::printJson({{"layer", layerscope::io::pathToUtf8(commit.layer.output)},
                             {"digest", commit.layer.digest},
                             {"diffId", commit.layer.diffId},
                             {"baseLayer", false},
@@ -202,7 +203,7 @@ int commitDisk(const std::string& disk, const CommitRequest& request, bool json)
                             {"files", c.files},
                             {"bytes", c.bytes}});
         } else {
-            cli::printOut("wrote " + commit.layer.output.string() + " (delta layer from the disk: "
+            cli::printOut("wrote " + layerscope::io::pathToUtf8(commit.layer.output) + " (delta layer from the disk: "
                           + std::to_string(c.files) + " files and streams, " + std::to_string(c.whiteouts)
                           + " deletions, " + std::to_string(c.entries) + " entries)\n  digest   " + commit.layer.digest
                           + "\n  diff_id  " + commit.layer.diffId + "\n");
@@ -276,10 +277,13 @@ int runCommit(const QStringList& args)
         cli::ConsoleProgress progress("committing " + dir);
         const CommitResult result = openBackend(dir)->commit(dir, request, progress);
         if (parser.isSet(QStringLiteral("json"))) {
-            nlohmann::json json
-                = {{"layer", result.layer.string()},     {"digest", result.digest},   {"diffId", result.diffId},
-                   {"baseLayer", result.baseLayer},      {"entries", result.entries}, {"whiteouts", result.whiteouts},
-                   {"status", statusJson(result.status)}};
+            nlohmann::json json = {{"layer", layerscope::io::pathToUtf8(result.layer)},
+                                   {"digest", result.digest},
+                                   {"diffId", result.diffId},
+                                   {"baseLayer", result.baseLayer},
+                                   {"entries", result.entries},
+                                   {"whiteouts", result.whiteouts},
+                                   {"status", statusJson(result.status)}};
             if (result.image) {
                 json["image"] = result.image->string();
                 json["imageDigest"] = result.manifestDigest;
@@ -287,10 +291,10 @@ int runCommit(const QStringList& args)
             }
             cli::printJson(json);
         } else {
-            std::string text = "wrote " + result.layer.string() + " (" + (result.baseLayer ? "base" : "delta")
-                + " layer, " + std::to_string(result.status.added) + " added, " + std::to_string(result.status.removed)
-                + " removed, " + std::to_string(result.status.modified) + " modified)\n  digest   " + result.digest
-                + "\n  diff_id  " + result.diffId + "\n";
+            std::string text = "wrote " + layerscope::io::pathToUtf8(result.layer) + " ("
+                + (result.baseLayer ? "base" : "delta") + " layer, " + std::to_string(result.status.added) + " added, "
+                + std::to_string(result.status.removed) + " removed, " + std::to_string(result.status.modified)
+                + " modified)\n  digest   " + result.digest + "\n  diff_id  " + result.diffId + "\n";
             if (result.image)
                 text += "wrote " + result.image->string() + "\n  image    " + result.manifestDigest + "\n  config   "
                     + result.configDigest + "\n";

@@ -7,6 +7,7 @@
 #include "hive/systemhives.h"
 #include "index/folderscan.h"
 #include "io/filesource.h"
+#include "io/platformfile.h"
 #include "tar/tarwriter.h"
 #include "wcow/casefold.h"
 #include "wcow/entrydecoder.h"
@@ -63,7 +64,7 @@ BaseLayerBuilder::BaseLayerBuilder(BaseLayerOptions options)
 void BaseLayerBuilder::planFromFolder(const std::filesystem::path& folder)
 {
     if (!std::filesystem::is_directory(folder))
-        throw Error({folder.string(), {}, {}, {}}, "not a folder");
+        throw Error({io::pathToUtf8(folder), {}, {}, {}}, "not a folder");
     index::FolderScanOptions scanOptions;
     scanOptions.prefix = "Files";
     scanOptions.hashFiles = false;
@@ -120,7 +121,7 @@ void BaseLayerBuilder::planFromFolder(const std::filesystem::path& folder)
             + (problems.size() == 1 ? " problem):" : " problems):");
         for (const auto& p : problems)
             message += "\n  " + p;
-        throw Error({folder.string(), {}, {}, {}}, message);
+        throw Error({io::pathToUtf8(folder), {}, {}, {}}, message);
     }
 }
 

@@ -8,6 +8,7 @@
 #include "io/filesource.h"
 #include "io/gzipsink.h"
 #include "io/hashingsink.h"
+#include "io/platformfile.h"
 #include "io/zstdsink.h"
 #include "tar/tarwriter.h"
 #include "wcow/paxtime.h"
@@ -49,7 +50,7 @@ std::optional<OutputFormat> parseFormat(std::string_view name)
 
 std::optional<OutputFormat> formatFromExtension(const fs::path& output)
 {
-    const std::string name = output.filename().string();
+    const std::string name = io::pathToUtf8(output.filename());
     if (name.ends_with(".tar.gz") || name.ends_with(".tgz"))
         return OutputFormat::TarGz;
     if (name.ends_with(".tar.zst"))
@@ -173,7 +174,7 @@ PackageResult writeOciLayout(const std::vector<LayerToPackage>& layers, const fs
     fs::path previous;
     if (fs::exists(output)) {
         if (!options.overwrite)
-            throw Error({output.string(), {}, {}, {}}, "already exists (use --force to overwrite)");
+            throw Error({io::pathToUtf8(output), {}, {}, {}}, "already exists (use --force to overwrite)");
         previous = io::hiddenSibling(output, ".old-");
         fs::rename(output, previous);
     }
@@ -264,17 +265,17 @@ PackageResult packageImage(const std::vector<LayerToPackage>& layers, const fs::
                            const PackageOptions& options)
 {
     if (layers.empty())
-        throw Error({output.string(), {}, {}, {}}, "nothing to package: no layers");
+        throw Error({io::pathToUtf8(output), {}, {}, {}}, "nothing to package: no layers");
     PackageResult result;
     if (options.format == OutputFormat::Oci) {
         if (fs::exists(output) && !options.overwrite)
-            throw Error({output.string(), {}, {}, {}}, "already exists (use --force to overwrite)");
+            throw Error({io::pathToUtf8(output), {}, {}, {}}, "already exists (use --force to overwrite)");
         result = writeOciLayout(layers, output, options);
     } else if (options.format == OutputFormat::DockerArchive) {
         result = writeDockerArchive(layers, output, options);
     } else {
         if (layers.size() != 1)
-            throw Error({output.string(), {}, {}, {}},
+            throw Error({io::pathToUtf8(output), {}, {}, {}},
                         std::string("a ") + formatName(options.format) + " holds one layer, not "
                             + std::to_string(layers.size()) + " (use oci or docker-archive)");
         io::AtomicFile file(output, {.overwrite = options.overwrite});

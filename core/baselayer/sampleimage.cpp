@@ -9,6 +9,7 @@
 #include "hive/systemhives.h"
 #include "io/bytesink.h"
 #include "io/bytesource.h"
+#include "io/platformfile.h"
 #include "tar/tarreader.h"
 #include "tar/tarwriter.h"
 #include "wcow/paxtime.h"
@@ -406,7 +407,7 @@ SampleImage writeSampleImage(const fs::path& folder, Progress& progress)
         std::ofstream readme(content / "Users" / "Public" / "readme.txt", std::ios::binary);
         readme.write(kReadmeText.data(), std::streamsize(kReadmeText.size()));
         if (!readme)
-            throw Error({(content / "Users" / "Public" / "readme.txt").string(), {}, {}, {}}, "cannot write");
+            throw Error({io::pathToUtf8(content / "Users" / "Public" / "readme.txt"), {}, {}, {}}, "cannot write");
     }
     BaseLayerOptions baseOptions;
     baseOptions.fromFolder = content;

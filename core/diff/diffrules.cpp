@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "diff/rulesfile.h"
+#include "io/platformfile.h"
 
 #include <nlohmann/json.hpp>
 
@@ -38,7 +39,7 @@ const DiffRule* DiffRules::find(std::string_view name) const
 
 void DiffRules::loadFile(const std::filesystem::path& path)
 {
-    loadJson(diff::readRulesFile(path), path.string());
+    loadJson(diff::readRulesFile(path), io::pathToUtf8(path));
 }
 
 namespace {

@@ -2,6 +2,7 @@
 #include "diff/rulesfile.h"
 
 #include "common/error.h"
+#include "io/platformfile.h"
 
 #include <algorithm>
 #include <fstream>
@@ -15,7 +16,7 @@ std::string readRulesFile(const std::filesystem::path& path)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw Error(Error::Where {path.string(), {}, {}, {}}, "cannot open rules file");
+        throw Error(Error::Where {io::pathToUtf8(path), {}, {}, {}}, "cannot open rules file");
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();

@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "hiveformat.h"
 #include "hivevalue.h"
+#include "io/platformfile.h"
 
 #include <algorithm>
 #include <cstring>
@@ -748,16 +749,16 @@ HiveReader HiveReader::fromFile(const std::filesystem::path& path)
     std::error_code ec;
     const uint64_t size = std::filesystem::file_size(path, ec);
     if (ec)
-        throw Error(Error::Where {path.string(), {}, {}, {}}, "cannot read hive: " + ec.message());
+        throw Error(Error::Where {io::pathToUtf8(path), {}, {}, {}}, "cannot read hive: " + ec.message());
     if (size > kMaxHiveSize)
-        throw Error(Error::Where {path.string(), {}, {}, {}},
+        throw Error(Error::Where {io::pathToUtf8(path), {}, {}, {}},
                     "hive of " + std::to_string(size) + " bytes exceeds the " + std::to_string(kMaxHiveSize >> 20)
                         + " MiB limit");
     std::ifstream in(path, std::ios::binary);
     // Not a zero-filled vector: every byte is overwritten by the read, and clearing 50 MB first is measurable.
     const std::unique_ptr<uint8_t[]> bytes(new uint8_t[size_t(size)]);
     if (!in || !in.read(reinterpret_cast<char*>(bytes.get()), std::streamsize(size)))
-        throw Error(Error::Where {path.string(), {}, {}, {}}, "cannot read hive");
+        throw Error(Error::Where {io::pathToUtf8(path), {}, {}, {}}, "cannot read hive");
     return HiveReader(std::span<const uint8_t>(bytes.get(), size_t(size)));
 }
 

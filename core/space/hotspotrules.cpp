@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "diff/rulesfile.h"
+#include "io/platformfile.h"
 
 #include <nlohmann/json.hpp>
 
@@ -26,7 +27,7 @@ HotSpotRules HotSpotRules::builtin()
 
 void HotSpotRules::loadFile(const std::filesystem::path& path)
 {
-    loadJson(diff::readRulesFile(path), path.string());
+    loadJson(diff::readRulesFile(path), io::pathToUtf8(path));
 }
 
 namespace {
