@@ -121,7 +121,7 @@ QString DetailsPane::fieldText(const QString& name) const
     return items.isEmpty() ? QString() : items.first()->text(1);
 }
 
-void DetailsPane::showEntry(std::shared_ptr<const index::TreeIndex> tree, index::NodeId node, bool merged,
+void DetailsPane::showEntry(std::shared_ptr<const index::TreeIndex> tree, index::NodeId node, Origin origin,
                             const index::FolderSizes* sizes)
 {
     clear();
@@ -154,7 +154,8 @@ void DetailsPane::showEntry(std::shared_ptr<const index::TreeIndex> tree, index:
                    .arg(QLocale().toString(sizes->files(node))));
     else
         addRow(m_fields, tr("Size"), Formatting::exactSize(entry.size));
-    addRow(m_fields, tr("Mode"), QStringLiteral("0%1").arg(entry.mode, 0, 8));
+    if (origin != Origin::Volume)
+        addRow(m_fields, tr("Mode"), QStringLiteral("0%1").arg(entry.mode, 0, 8));
     if (entry.attributes) {
         QStringList names;
         for (const auto& name : wcow::attributeNames(*entry.attributes))
@@ -182,8 +183,9 @@ void DetailsPane::showEntry(std::shared_ptr<const index::TreeIndex> tree, index:
             hex += QStringLiteral("%1").arg(byte, 2, 16, QLatin1Char('0'));
         addRow(m_fields, tr("SHA-256"), hex);
     }
-    addRow(m_fields, tr("Tar entry"), QString::number(entry.tarIndex));
-    if (merged)
+    if (origin != Origin::Volume)
+        addRow(m_fields, tr("Tar entry"), QString::number(entry.tarIndex));
+    if (origin == Origin::Merged)
         addRow(m_fields, tr("Layer"), tr("%1 (the layer that last set this path)").arg(record->layer));
     addRow(m_fields, tr("Security descriptor"),
            entry.sddl.empty()                     ? tr("(none)")

@@ -30,8 +30,11 @@ public:
 
     explicit DetailsPane(QWidget* parent = nullptr);
 
+    // Where the tree shown comes from: a layer, the merged view of a chain (records name their layer), or the NTFS
+    // volume of a disk (no tar: no mode, entry number or layer).
+    enum class Origin { Layer, Merged, Volume };
     // `sizes` (optional) gives a folder's total size.
-    void showEntry(std::shared_ptr<const index::TreeIndex> tree, index::NodeId node, bool merged,
+    void showEntry(std::shared_ptr<const index::TreeIndex> tree, index::NodeId node, Origin origin,
                    const index::FolderSizes* sizes = nullptr);
     // A hive read from the selected entry (`caption` is its path) or, with `file`, from a file on disk: then the
     // pane's heading names the file, not the entry selected in the tree.

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace layerscope::io {
@@ -20,7 +21,8 @@ namespace layerscope::ui {
 
 // Where one entry's data can be read from, captured on the GUI thread and used on a TaskRunner thread: a layer blob
 // (a file, a blob of a layout folder, or a member of an OCI or docker archive read in place, through
-// image::ImageSource::openLayerBlob) and the entry's position in it, or for layer folders the file itself.
+// image::ImageSource::openLayerBlob) and the entry's position in it, for layer folders the file itself, for a bare
+// disk the file on its NTFS volume.
 // Copyable; it keeps the open source alive while a task reads.
 class EntryReader
 {
@@ -45,6 +47,9 @@ private:
     size_t m_layer = 0;
     uint64_t m_tarIndex = 0;
     std::filesystem::path m_file; // layer folders: the entry's file on disk
+    std::filesystem::path m_disk; // a bare VHDX/VHD: the disk, and the entry's path and stream on its volume
+    std::string m_diskPath;
+    std::string m_stream;
     QString m_reason;
 };
 

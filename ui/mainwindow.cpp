@@ -395,7 +395,10 @@ void MainWindow::entrySelected(std::shared_ptr<const index::TreeIndex> tree, ind
 {
     m_entryTree = tree;
     m_entryNode = node;
-    m_details->showEntry(tree, node, m_tree->model()->isMerged(), m_tree->model()->folderSizes().get());
+    const DetailsPane::Origin origin = m_source && m_source->layers.empty() ? DetailsPane::Origin::Volume
+        : m_tree->model()->isMerged()                                       ? DetailsPane::Origin::Merged
+                                                                            : DetailsPane::Origin::Layer;
+    m_details->showEntry(tree, node, origin, m_tree->model()->folderSizes().get());
     m_runner->discard(QStringLiteral("preview"));
     const auto* record = tree ? tree->record(node) : nullptr;
     if (!record)
@@ -572,8 +575,12 @@ void MainWindow::setSource(std::shared_ptr<const LoadedSource> source)
     m_menus->update();
     if (!m_source)
         return;
-    // A single layer shows its own tree (whiteouts included); an image starts on its merged view.
-    m_chain->selectLayer(m_source->layers.size() == 1 ? 0 : -1);
+    // A single layer shows its own tree (whiteouts included); an image starts on its merged view; a bare disk, which
+    // has no layers (and so no rows in the chain), shows the volume inside it.
+    if (m_source->layers.empty())
+        showLayer(-1);
+    else
+        m_chain->selectLayer(m_source->layers.size() == 1 ? 0 : -1);
 }
 
 void MainWindow::updateTitle()
@@ -595,11 +602,12 @@ void MainWindow::showLayer(int position)
     if (!m_source)
         return;
     if (position < 0) {
-        m_tree->setTree(
-            m_source->merged, true,
-            tr("<b>Merged view</b> of %1")
-                .arg(m_source->layers.size() == 1 ? tr("1 layer") : tr("%1 layers").arg(m_source->layers.size())),
-            m_source->mergedSizes);
+        const QString caption = m_source->layers.empty()
+            ? tr("<b>NTFS volume</b> inside the disk")
+            : tr("<b>Merged view</b> of %1")
+                  .arg(m_source->layers.size() == 1 ? tr("1 layer") : tr("%1 layers").arg(m_source->layers.size()));
+        // A disk's volume is one tree, not a merge: no layer to name for its entries.
+        m_tree->setTree(m_source->merged, !m_source->layers.empty(), caption, m_source->mergedSizes);
         return;
     }
     const LoadedLayer& layer = m_source->layers.at(size_t(position));

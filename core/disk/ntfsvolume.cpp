@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "disk/ntfsvolume.h"
 
+#include "disk/diskfile.h"
+
 #include "common/error.h"
 #include "disk/libyalerror.h"
 #include "image/diskinfo.h"
@@ -68,7 +70,33 @@ private:
     uint64_t m_position = 0;
 };
 
+// A file's source that owns the volume it reads from (openDiskFile).
+class OwningSource final : public io::ByteSource
+{
+public:
+    OwningSource(std::unique_ptr<NtfsVolume> volume, std::unique_ptr<io::ByteSource> inner)
+        : m_volume(std::move(volume))
+        , m_inner(std::move(inner))
+    { }
+
+    size_t read(void* buffer, size_t size) override { return m_inner->read(buffer, size); }
+    uint64_t storedPosition() const override { return m_inner->storedPosition(); }
+    uint64_t storedSize() const override { return m_inner->storedSize(); }
+    const std::string& name() const override { return m_inner->name(); }
+
+private:
+    std::unique_ptr<NtfsVolume> m_volume;
+    std::unique_ptr<io::ByteSource> m_inner; // declared last, so closed before its volume
+};
+
 } // namespace
+
+std::unique_ptr<io::ByteSource> openDiskFile(const fs::path& disk, const std::string& path, const std::string& stream)
+{
+    auto volume = std::make_unique<NtfsVolume>(disk);
+    auto file = volume->open(path, stream);
+    return std::make_unique<OwningSource>(std::move(volume), std::move(file));
+}
 
 NtfsVolume::NtfsVolume(const fs::path& path)
     : m_file(io::pathToUtf8(path))

@@ -207,6 +207,26 @@ private slots:
         QVERIFY(shown);
     }
 
+    // A VHDX with NTFS inside opens on its volume: the tree shows the files, though the chain has no rows.
+    void opensTheVolumeInsideADisk()
+    {
+#if !defined(LAYERSCOPE_HAVE_DISKS)
+        QSKIP("built without LAYERSCOPE_DISKS: no NTFS inside disks");
+#endif
+        SKIP_UNLESS_FIXTURE("ntfs/dynamic.vhdx");
+        MainWindow window;
+        window.show();
+        QVERIFY(waitForOpen(window, fixturePath("ntfs/dynamic.vhdx")));
+        QCOMPARE(window.chainPane()->model()->rowCount(), 0);
+        LayerTreeModel* model = window.treePane()->model();
+        QVERIFY(!model->isMerged()); // one volume: no layers to name
+        QStringList top;
+        for (int row = 0; row < model->rowCount(); ++row)
+            top << model->index(row, 0).data().toString();
+        QVERIFY2(top.contains(QStringLiteral("Windows")), qPrintable(top.join(QLatin1Char(' '))));
+        QVERIFY2(top.contains(QStringLiteral("Users")), qPrintable(top.join(QLatin1Char(' '))));
+    }
+
     void sayWhatAFileIsNot()
     {
         SKIP_UNLESS_FIXTURE("images/disks/random.bin");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The item models over core data: QAbstractItemModelTester on each, and what each row says on real fixture layers.
 #include "chainmodel.h"
+#include "entryreader.h"
 #include "hive/hivereader.h"
 #include "hive/systemhives.h"
 #include "hivekeymodel.h"
@@ -192,6 +193,20 @@ private slots:
         QVERIFY(walk(model) > 0);
         QVERIFY(findPath(model, "Windows/System32/drivers/etc/hosts").isValid());
         QVERIFY(findPath(model, "with-stream.txt:Zone.Identifier").isValid());
+
+        // Previews and export read a file, and a stream, off the volume.
+        const auto shared = std::make_shared<const LoadedSource>(source);
+        auto read = [&](const std::string& path) {
+            const EntryReader reader = EntryReader::forEntry(shared, *source.merged, source.merged->find(path), -1);
+            if (!reader.isValid())
+                return reader.reason().toStdString();
+            const auto bytes = reader.read(1 << 20, Progress::none());
+            return std::string(bytes.begin(), bytes.end());
+        };
+        QCOMPARE(read("Windows/System32/drivers/etc/hosts"), std::string("127.0.0.1 localhost\r\n"));
+        QCOMPARE(read("with-stream.txt:Zone.Identifier"), std::string("[ZoneTransfer]\r\nZoneId=3\r\n"));
+        QCOMPARE(read("with-stream.txt"), std::string("main data\n"));
+        QVERIFY(!EntryReader::forEntry(shared, *source.merged, source.merged->find("Windows"), -1).isValid());
     }
 #endif
 
