@@ -702,9 +702,10 @@ private slots:
         request.layerOut = root / "layer.tar";
         request.imageOut = root / "image";
         QVERIFY_THROWS_EXCEPTION(Cancelled, backend->commit(root / "work", request, cancel));
-        QCOMPARE(listing(root).count("layer.tar"), size_t(0));
+        // Nothing beside the work folder: no layer, no image, no staging file or folder. (Only the top level is
+        // listed: under wine the work folder holds the fixture's symbolic links as entries it cannot stat.)
         for (const auto& e : fs::directory_iterator(root))
-            QCOMPARE(e.path().filename().string(), std::string("work"));
+            QVERIFY2(e.path().filename() == "work", qPrintable(QString::fromStdWString(e.path().wstring())));
     }
 
     void discardRefusesFoldersWithoutState()
