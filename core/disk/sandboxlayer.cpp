@@ -55,17 +55,15 @@ public:
     {
         const NodeId files = m_tree.find(std::string(FilesFolder));
         // Every entry that is not a placeholder goes in, with its parents.
-        uint64_t total = 0;
         for (const TreeIndex::Record& r : m_tree.records()) {
             if (index::isWciPlaceholder(m_tree, r))
                 continue;
             if (r.type == EntryType::File || r.type == EntryType::Stream)
-                total += r.size;
+                m_total += r.size;
             m_latest = std::max(m_latest, m_tree.modified(r));
             for (NodeId n = r.node; n != files && n != m_tree.root() && !m_needed[n]; n = m_tree.parent(n))
                 m_needed[n] = true;
         }
-        m_total = total;
         folderEntry(FilesFolder);
         if (files != index::InvalidNode)
             walk(files);
@@ -109,8 +107,7 @@ private:
     {
         tar::TarHeader h;
         h.path = std::string(path);
-        h.type = tar::typeflag::Directory;
-        h.mode = 040000;
+        wcow::setLayerEntryType(h, EntryType::Directory);
         h.mtime = m_latest.seconds;
         h.pax.push_back({"LIBARCHIVE.creationtime", wcow::formatPaxTime(m_latest)});
         h.pax.push_back({"MSWINDOWS.fileattr", std::to_string(wcow::fileattr::Directory)});
@@ -197,7 +194,7 @@ private:
     std::vector<NodeId> m_hardLinks;
     std::vector<uint8_t> m_buffer = std::vector<uint8_t>(size_t(1) << 20);
     wcow::PaxTime m_latest {};
-    uint64_t m_total = 0;
+    uint64_t m_total = 0; // file and stream bytes to copy, for progress
     SandboxLayerCounts m_counts;
 };
 
