@@ -2,12 +2,10 @@
 #include "disk/diskscan.h"
 
 #include "common/error.h"
-#include "disk/libyalerror.h"
 #include "disk/ntfsvolume.h"
 #include "disk/reparsetag.h"
 #include "index/mergedtree.h"
 #include "index/treeindexbuilder.h"
-#include "io/platformfile.h"
 #include "wcow/paxtime.h"
 #include "wcow/securitydescriptor.h"
 
@@ -36,11 +34,6 @@ constexpr uint64_t FirstUserRecord = 24;
 constexpr uint64_t RootRecord = 5;
 constexpr uint32_t FileAttributeDirectory = 0x10;
 constexpr uint32_t FileAttributeReparsePoint = 0x400;
-
-std::string fsntfsMessage(libfsntfs_error_t*& error)
-{
-    return libyalMessage(error, libfsntfs_error_sprint, libfsntfs_error_free, "libfsntfs");
-}
 
 struct EntryDeleter
 {

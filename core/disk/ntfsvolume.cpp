@@ -4,7 +4,6 @@
 #include "disk/diskfile.h"
 
 #include "common/error.h"
-#include "disk/libyalerror.h"
 #include "image/diskinfo.h"
 #include "io/platformfile.h"
 
@@ -13,11 +12,6 @@ namespace layerscope::disk {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string fsntfsMessage(libfsntfs_error_t*& error)
-{
-    return libyalMessage(error, libfsntfs_error_sprint, libfsntfs_error_free, "libfsntfs");
-}
 
 // Checks the disk's own header before libvhdi sees it: our reader verifies the VHDX header and region checksums and
 // the VHD footer checksum (MS-VHDX §2.2.2), which libvhdi 20210425 does not, and names the offset of what is wrong.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "disk/libyalerror.h"
 #include "disk/virtualdisk.h"
 #include "disk/volumeiohandle.h"
 #include "disk/volumelocator.h"
@@ -13,6 +14,12 @@
 #include <string>
 
 namespace layerscope::disk {
+
+// libfsntfs's error as one line (and freed), for every reader of the volume.
+inline std::string fsntfsMessage(libfsntfs_error_t*& error)
+{
+    return libyalMessage(error, libfsntfs_error_sprint, libfsntfs_error_free, "libfsntfs");
+}
 
 // The NTFS volume inside a VHDX or VHD, open for reading: the disk through libvhdi, the volume found on it (whole
 // disk, MBR or GPT), libfsntfs over it through our libbfio handle. scanDisk walks it; open() reads a file's data,
