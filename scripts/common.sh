@@ -8,7 +8,7 @@ BUILD_DIR=${BUILD_DIR:-$LAYERSCOPE_ROOT/build}
 # tools (Python, hive validators, skopeo, bsdtar, igzip, qemu-img for VHD/VHDX disks), libvhdi/libfsntfs/libbfio for
 # the NTFS inside disks and ntfs-3g's mkntfs/ntfscp/libntfs-3g to build test disks, the tar conformance corpora
 # with Go's own reader to compare against (golang-go, golang-1.19-src, CPython's libpython3.11-testsuite) and a
-# virtual display for the GUI.
+# virtual display for the GUI; cpack's DEB tools and the validators of the desktop entry and AppStream metainfo.
 LAYERSCOPE_PACKAGES=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-base-dev-tools libgl-dev
@@ -17,6 +17,7 @@ LAYERSCOPE_PACKAGES=(
     libqt6svg6 xvfb xauth clang-format
     golang-go golang-1.19-src libpython3.11-testsuite qemu-utils
     libvhdi-dev libfsntfs-dev libbfio-dev ntfs-3g libfsntfs-utils
+    file desktop-file-utils appstream
 )
 
 # The sanitizer and fuzzing tree (scripts/test --sanitize, scripts/fuzz, .ci/run): clang 16 with its ASan, UBSan and
