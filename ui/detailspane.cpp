@@ -3,6 +3,7 @@
 
 #include "formatting.h"
 #include "hivebrowser.h"
+#include "index/mergedtree.h"
 #include "securityview.h"
 #include "wcow/fileattributes.h"
 
@@ -145,6 +146,8 @@ void DetailsPane::showEntry(std::shared_ptr<const index::TreeIndex> tree, index:
     const wcow::WindowsEntry entry = tree->entry(*record);
 
     addRow(m_fields, tr("Path"), QString::fromStdString(entry.path));
+    if (const std::string reason = index::unreadableReason(*tree, *record); !reason.empty())
+        addRow(m_fields, tr("Unreadable"), QString::fromStdString(reason));
     addRow(m_fields, tr("Type"), Formatting::entryType(entry.type));
     const bool directory = entry.type == wcow::EntryType::Directory || entry.type == wcow::EntryType::Junction;
     if (directory && sizes)

@@ -3,6 +3,7 @@
 
 #include "formatting.h"
 #include "icons.h"
+#include "index/mergedtree.h"
 #include "itemroles.h"
 #include "theme.h"
 #include "wcow/fileattributes.h"
@@ -39,6 +40,7 @@ LayerTreeModel::LayerTreeModel(QObject* parent)
     m_whiteoutIcon = Icons::get(Icons::Whiteout);
     m_hardlinkIcon = Icons::get(Icons::Hardlink);
     m_streamIcon = Icons::get(Icons::Stream);
+    m_unreadableIcon = style->standardIcon(QStyle::SP_MessageBoxWarning);
 }
 
 LayerTreeModel::~LayerTreeModel() = default;
@@ -239,6 +241,8 @@ QVariant LayerTreeModel::data(const QModelIndex& index, int role) const
             return Theme::color(Theme::Removed);
         if (record->type == EntryType::Hardlink)
             return QApplication::palette().color(QPalette::Link);
+        if (!index::unreadableReason(*m_tree, *record).empty())
+            return Theme::color(Theme::Warning);
         return {};
     case SortRole:
         return sortValue(node, column, index.row());
@@ -336,6 +340,8 @@ QVariant LayerTreeModel::decoration(NodeId node) const
     const auto* record = m_tree->record(node);
     if (!record)
         return m_dirIcon;
+    if (!index::unreadableReason(*m_tree, *record).empty())
+        return m_unreadableIcon;
     switch (record->type) {
     case EntryType::Directory:
         return m_dirIcon;
@@ -363,6 +369,8 @@ QString LayerTreeModel::toolTip(NodeId node) const
     if (!record)
         return tr("%1\nA directory implied by the entries below it (the layer has no entry of its own for it)")
             .arg(path);
+    if (const std::string reason = index::unreadableReason(*m_tree, *record); !reason.empty())
+        return tr("%1\nUnreadable: %2").arg(path, QString::fromStdString(reason));
     switch (record->type) {
     case EntryType::Whiteout:
         return tr("%1\nWhiteout: deletes this name from the layers below").arg(path);

@@ -91,6 +91,7 @@ private:
     QIcon m_whiteoutIcon;
     QIcon m_hardlinkIcon;
     QIcon m_streamIcon;
+    QIcon m_unreadableIcon;
 };
 
 } // namespace layerscope::ui

@@ -158,21 +158,43 @@ private:
         const std::string path = join(parent, name);
         ++m_entries;
         m_progress.advance(m_entries, 0);
+        try {
+            return readEntry(entry, record, parent, name, path);
+        } catch (const EntryFailure& failure) {
+            // The directory index named it, its record cannot be read: the entry stays in the tree, marked, so that
+            // a user sees what is missing where it is missing.
+            wcow::WindowsEntry out;
+            out.path = path;
+            out.tarIndex = m_nextIndex++;
+            out.xattrs.emplace_back(index::UnreadableXattr, failure.message);
+            add(out);
+            problem(path, failure.message);
+            return {};
+        }
+    }
 
+    std::string readEntry(libfsntfs_file_entry_t* entry, uint64_t record, const std::string& parent,
+                          const std::string& name, const std::string& path)
+    {
+        libfsntfs_error_t* error = nullptr;
+        if (libfsntfs_file_entry_is_empty(entry, &error) == 1)
+            throw EntryFailure {"MFT record " + std::to_string(record)
+                                + " holds no file (its signature is not FILE: damaged, or marked BAAD by chkdsk)"};
+        libfsntfs_error_free(&error);
         wcow::WindowsEntry out;
         out.path = path;
         out.tarIndex = m_nextIndex++;
         const int isDirectory = libfsntfs_file_entry_has_directory_entries_index(entry, &error);
         if (isDirectory < 0)
-            throw EntryFailure {path + ": " + fsntfsMessage(error)};
+            throw EntryFailure {"directory index: " + fsntfsMessage(error)};
         uint32_t attributes = 0;
         if (libfsntfs_file_entry_get_file_attribute_flags(entry, &attributes, &error) != 1)
-            throw EntryFailure {path + ": attributes: " + fsntfsMessage(error)};
+            throw EntryFailure {"attributes ($STANDARD_INFORMATION): " + fsntfsMessage(error)};
         // $STANDARD_INFORMATION has no directory bit; Windows reports one for every folder (from the index the
         // record has), and a layer tar carries it (wcow-layer-format §1.5).
         out.attributes = isDirectory ? attributes | FileAttributeDirectory : attributes;
         readTimes(entry, out);
-        out.sddl = readSddl(entry, path);
+        out.sddl = readSddl(entry);
         out.type = isDirectory ? wcow::EntryType::Directory : wcow::EntryType::File;
         if (attributes & FileAttributeReparsePoint)
             applyReparsePoint(entry, out);
@@ -197,7 +219,7 @@ private:
             }
             size64_t size = 0;
             if (libfsntfs_file_entry_get_size(entry, &size, &error) != 1)
-                throw EntryFailure {path + ": size: " + fsntfsMessage(error)};
+                throw EntryFailure {"size: " + fsntfsMessage(error)};
             out.size = size;
         }
         add(out);
@@ -248,7 +270,7 @@ private:
         libfsntfs_error_free(&error);
     }
 
-    std::string readSddl(libfsntfs_file_entry_t* entry, const std::string& path)
+    std::string readSddl(libfsntfs_file_entry_t* entry)
     {
         libfsntfs_error_t* error = nullptr;
         size_t size = 0;
@@ -259,11 +281,11 @@ private:
         }
         std::vector<uint8_t> bytes(size);
         if (libfsntfs_file_entry_get_security_descriptor(entry, bytes.data(), size, &error) != 1)
-            throw EntryFailure {path + ": security descriptor: " + fsntfsMessage(error)};
+            throw EntryFailure {"security descriptor: " + fsntfsMessage(error)};
         try {
             return wcow::SecurityDescriptor::fromBinary(bytes).toSddl();
         } catch (const Error& e) {
-            throw EntryFailure {path + ": security descriptor: " + e.message()};
+            throw EntryFailure {"security descriptor: " + e.message()};
         }
     }
 
@@ -272,11 +294,11 @@ private:
         libfsntfs_error_t* error = nullptr;
         int count = 0;
         if (libfsntfs_file_entry_get_number_of_attributes(entry, &count, &error) != 1)
-            throw EntryFailure {out.path + ": attributes: " + fsntfsMessage(error)};
+            throw EntryFailure {"attributes: " + fsntfsMessage(error)};
         for (int i = 0; i < count; ++i) {
             libfsntfs_attribute_t* raw = nullptr;
             if (libfsntfs_file_entry_get_attribute_by_index(entry, i, &raw, &error) != 1)
-                throw EntryFailure {out.path + ": attribute " + std::to_string(i) + ": " + fsntfsMessage(error)};
+                throw EntryFailure {"attribute " + std::to_string(i) + ": " + fsntfsMessage(error)};
             AttributeHandle attribute(raw);
             uint32_t type = 0;
             if (libfsntfs_attribute_get_type(raw, &type, &error) != 1 || type != AttributeReparsePoint) {
@@ -285,7 +307,7 @@ private:
             }
             uint32_t tag = 0;
             if (libfsntfs_reparse_point_attribute_get_tag(raw, &tag, &error) != 1)
-                throw EntryFailure {out.path + ": reparse point: " + fsntfsMessage(error)};
+                throw EntryFailure {"reparse point: " + fsntfsMessage(error)};
             const ReparseKind kind = classifyReparseTag(tag);
             out.xattrs.emplace_back(index::NtfsReparseXattr, reparseDescription(tag));
             switch (kind) {

@@ -200,6 +200,16 @@ bool isWciPlaceholder(const TreeIndex& tree, const TreeIndex::Record& record)
     return false;
 }
 
+std::string unreadableReason(const TreeIndex& tree, const TreeIndex::Record& record)
+{
+    if (record.xattrs == UINT32_MAX)
+        return {};
+    for (auto& [name, value] : tree.xattrs(record))
+        if (name == UnreadableXattr)
+            return std::move(value);
+    return {};
+}
+
 TreeIndex overlaySandbox(const TreeIndex& lower, const TreeIndex& sandbox, Progress& progress)
 {
     TreeIndexBuilder changes(sandbox.caseInsensitive());

@@ -24,6 +24,12 @@ bool mergesToItself(const TreeIndex& layer);
 // The attribute a virtual disk's reparse points carry (disk/reparsetag.h) and how a WCI placeholder's value starts.
 inline constexpr std::string_view NtfsReparseXattr = "ntfs.reparse";
 inline constexpr std::string_view WciPlaceholderMark = "wci-placeholder";
+// The attribute that marks a disk's entry whose record could not be read (its value says why): the directory named
+// it, so it keeps its place in the tree, without the fields the record would have given.
+inline constexpr std::string_view UnreadableXattr = "layerscope.unreadable";
+
+// Why `record` could not be read (UnreadableXattr's value), or nothing when it was read.
+std::string unreadableReason(const TreeIndex& tree, const TreeIndex::Record& record);
 
 // Whether `record` is a container's WCI placeholder: a stand-in, on the writable layer's disk, for the file or
 // folder of a lower layer it has not changed.

@@ -3,6 +3,7 @@
 
 #include "common/base64.h"
 #include "common/sha256.h"
+#include "index/mergedtree.h"
 #include "wcow/fileattributes.h"
 #include "wcow/ntfsnames.h"
 #include "wcow/paxtime.h"
@@ -67,6 +68,8 @@ json entryToJson(const index::TreeIndex& index, const index::TreeIndex::Record& 
     for (const auto& [name, value] : index.xattrs(record))
         xattrs[name] = base64Encode(std::span(reinterpret_cast<const uint8_t*>(value.data()), value.size()));
     e["xattrs"] = std::move(xattrs);
+    if (const std::string reason = index::unreadableReason(index, record); !reason.empty())
+        e["unreadable"] = reason;
     if (record.has(Record::HasHash))
         e["sha256"] = toHex(record.sha256);
     return e;
@@ -138,6 +141,10 @@ void writeEntryJson(JsonStreamWriter& out, const index::TreeIndex& index, const 
     out.value(record.size);
     out.key("type");
     out.value(wcow::entryTypeName(record.type));
+    if (const std::string reason = index::unreadableReason(index, record); !reason.empty()) {
+        out.key("unreadable");
+        out.value(reason);
+    }
     out.key("xattrs");
     out.beginObject();
     auto xattrs = index.xattrs(record);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "report/treereport.h"
 
+#include "index/mergedtree.h"
 #include "report/entryjson.h"
 #include "report/jsonstreamwriter.h"
 #include "wcow/fileattributes.h"
@@ -138,6 +139,8 @@ void writeTreeText(const TreeListing& listing, std::ostream& stream)
         const auto target = tree.linkTarget(*r);
         if (!target.empty())
             out += " -> " + std::string(target);
+        if (const std::string reason = index::unreadableReason(tree, *r); !reason.empty())
+            out += "  [unreadable: " + reason + "]";
         out += '\n';
         // Written out in pieces: a million lines are ~150 MB of text.
         if (out.size() >= 64 * 1024) {

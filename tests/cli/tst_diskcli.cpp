@@ -169,7 +169,28 @@ private slots:
         QCOMPARE(run.exitCode, 1);
         const json out = run.parsed();
         QCOMPARE(out["volume"]["problems"].size(), size_t(1));
-        QCOMPARE(out["volume"]["counts"]["entries"], json(manifest()["entries"].size() - 1));
+        QCOMPARE(out["volume"]["counts"]["entries"], json(manifest()["entries"].size()));
+    }
+
+    // The damaged record is listed where the directory names it, with the reason, in text and JSON.
+    void treeMarksAnUnreadableRecord()
+    {
+        auto run = cli({"tree", disk("corrupt-record.vhdx")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.find("hidden-system.sys  [unreadable: MFT record") != std::string::npos, run.out.c_str());
+        run = cli({"tree", "--json", disk("corrupt-record.vhdx")});
+        QCOMPARE(run.exitCode, 0);
+        bool found = false;
+        const json listing = run.parsed();
+        for (const json& e : listing["entries"]) {
+            if (e["path"] == "hidden-system.sys") {
+                found = true;
+                QVERIFY2(e["unreadable"].get<std::string>().starts_with("MFT record"), e.dump().c_str());
+            } else {
+                QVERIFY2(!e.contains("unreadable"), e.dump().c_str());
+            }
+        }
+        QVERIFY(found);
     }
 
     void badDisksExitTwoWithOneLine_data()

@@ -10,6 +10,7 @@
 #include "layertreemodel.h"
 #include "sortproxymodel.h"
 #include "sourceloader.h"
+#include "theme.h"
 #include "treefilter.h"
 #include "uitestsupport.h"
 
@@ -207,6 +208,26 @@ private slots:
         QCOMPARE(read("with-stream.txt:Zone.Identifier"), std::string("[ZoneTransfer]\r\nZoneId=3\r\n"));
         QCOMPARE(read("with-stream.txt"), std::string("main data\n"));
         QVERIFY(!EntryReader::forEntry(shared, *source.merged, source.merged->find("Windows"), -1).isValid());
+    }
+
+    // A damaged MFT record is a row with a warning icon, a warning colour and the reason in its tooltip.
+    void unreadableDiskEntriesAreMarked()
+    {
+        SKIP_UNLESS_FIXTURE("ntfs/corrupt-record.vhdx");
+        const LoadedSource source = SourceLoader::load(
+            QString::fromStdString(testsupport::fixture("ntfs/corrupt-record.vhdx").string()), Progress::none());
+        LayerTreeModel model;
+        model.setTree(source.merged, true);
+        const QModelIndex bad = findPath(model, "hidden-system.sys");
+        const QModelIndex good = findPath(model, "with-stream.txt");
+        QVERIFY(bad.isValid() && good.isValid());
+        QVERIFY2(bad.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Unreadable: MFT record")),
+                 qPrintable(bad.data(Qt::ToolTipRole).toString()));
+        QVERIFY(!good.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Unreadable")));
+        QCOMPARE(bad.data(Qt::ForegroundRole).value<QColor>(), Theme::color(Theme::Warning));
+        QVERIFY(!good.data(Qt::ForegroundRole).isValid());
+        QVERIFY(bad.data(Qt::DecorationRole).value<QIcon>().cacheKey()
+                != good.data(Qt::DecorationRole).value<QIcon>().cacheKey());
     }
 #endif
 

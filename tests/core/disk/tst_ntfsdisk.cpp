@@ -315,16 +315,27 @@ private slots:
                 == commit.layer.digest); // and the output depends on the disk only
     }
 
-    // One damaged MFT record costs that entry only: it is a problem naming it, the rest of the tree is there.
+    // One damaged MFT record costs that entry's fields only: it keeps its place in the tree, marked unreadable with
+    // the reason, it is a problem naming it, and the rest of the tree is there.
     void keepsTheTreeAroundAnUnreadableRecord()
     {
         const index::LayerScan scan = disk::scanDisk(disks("corrupt-record.vhdx"));
         QCOMPARE(scan.problems.size(), size_t(1));
-        QVERIFY2(scan.problems.front().message.find("hidden-system.sys") != std::string::npos,
+        QCOMPARE(scan.problems.front().path, std::string("hidden-system.sys"));
+        QVERIFY2(scan.problems.front().message.find("holds no file") != std::string::npos,
                  scan.problems.front().message.c_str());
-        QCOMPARE(scan.index.find("hidden-system.sys"), index::InvalidNode);
-        QCOMPARE(scan.counts.entries, uint64_t(manifest().at("entries").size() - 1));
-        QVERIFY(scan.index.find("Windows/System32/drivers/etc/hosts") != index::InvalidNode);
+        const index::NodeId node = scan.index.find("hidden-system.sys");
+        QVERIFY(node != index::InvalidNode);
+        const auto* record = scan.index.record(node);
+        QVERIFY(record);
+        QCOMPARE(record->type, wcow::EntryType::Other);
+        const std::string reason = index::unreadableReason(scan.index, *record);
+        QVERIFY2(reason.find("MFT record") != std::string::npos && reason.find("BAAD") != std::string::npos,
+                 reason.c_str());
+        QCOMPARE(scan.counts.entries, uint64_t(manifest().at("entries").size()));
+        const auto* hosts = scan.index.record(scan.index.find("Windows/System32/drivers/etc/hosts"));
+        QVERIFY(hosts);
+        QVERIFY(index::unreadableReason(scan.index, *hosts).empty());
     }
 
     void refusesBrokenDisks_data()
