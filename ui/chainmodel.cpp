@@ -5,9 +5,12 @@
 #include "itemroles.h"
 #include "theme.h"
 
+#include <QApplication>
 #include <QColor>
+#include <QFileInfo>
 #include <QFont>
 #include <QLocale>
+#include <QStyle>
 
 namespace layerscope::ui {
 
@@ -19,6 +22,11 @@ void ChainModel::setSource(std::shared_ptr<const LoadedSource> source)
 {
     beginResetModel();
     m_source = std::move(source);
+    m_disks.clear();
+    if (m_source)
+        for (const LoadedLayer& layer : m_source->layers)
+            for (const QString& disk : layer.disks)
+                m_disks.push_back({disk, layer.position, QFileInfo(disk).size()});
     endResetModel();
 }
 
@@ -32,6 +40,19 @@ const LoadedLayer* ChainModel::layerAt(int row) const
     if (!m_source || row < 0 || row >= int(m_source->layers.size()))
         return nullptr;
     return &m_source->layers[size_t(row)];
+}
+
+bool ChainModel::hasTars() const
+{
+    return m_source && m_source->kind != "layer-folder";
+}
+
+const ChainModel::Disk* ChainModel::diskAt(int row) const
+{
+    const int first = mergedRow() + 1;
+    if (first <= 0 || row < first || row >= first + int(m_disks.size()))
+        return nullptr;
+    return &m_disks[size_t(row - first)];
 }
 
 uint64_t ChainModel::totalStoredSize() const
@@ -56,7 +77,7 @@ int ChainModel::rowCount(const QModelIndex& parent) const
 {
     if (parent.isValid() || !m_source || m_source->layers.empty())
         return 0;
-    return int(m_source->layers.size()) + 1;
+    return int(m_source->layers.size()) + 1 + int(m_disks.size());
 }
 
 int ChainModel::columnCount(const QModelIndex& parent) const
@@ -69,6 +90,8 @@ QVariant ChainModel::data(const QModelIndex& index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
     const int column = index.column();
+    if (const Disk* disk = diskAt(index.row()))
+        return diskData(*disk, column, role);
     const LoadedLayer* layer = layerAt(index.row());
 
     if (!layer) { // the merged row
@@ -81,7 +104,7 @@ QVariant ChainModel::data(const QModelIndex& index, int role) const
                 return QLocale().toString(qulonglong(merged->recordCount()));
             if (column == Size)
                 return Formatting::size(totalStoredSize());
-            if (column == Uncompressed)
+            if (column == Uncompressed && hasTars())
                 return Formatting::size(totalUncompressedSize());
             if (column == CreatedBy)
                 return tr("all layers applied, base to top");
@@ -119,7 +142,7 @@ QVariant ChainModel::data(const QModelIndex& index, int role) const
         case Size:
             return Formatting::size(layer->storedSize);
         case Uncompressed:
-            return layer->present ? Formatting::size(layer->uncompressedSize) : QString();
+            return layer->present && hasTars() ? Formatting::size(layer->uncompressedSize) : QString();
         case Layout:
             return QString::fromStdString(layer->layout);
         case Foreign:
@@ -176,6 +199,44 @@ QVariant ChainModel::data(const QModelIndex& index, int role) const
         return data(index, Qt::DisplayRole);
     case LayerRole:
         return layer->position;
+    }
+    return {};
+}
+
+QVariant ChainModel::diskData(const Disk& disk, int column, int role) const
+{
+    const QString name = QFileInfo(disk.path).fileName();
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (column) {
+        case Position:
+            return tr("Disk");
+        case Digest:
+            return name;
+        case Size:
+            return Formatting::size(uint64_t(disk.size));
+        case Layout:
+            return tr("NTFS volume");
+        case CreatedBy:
+            return tr("in the folder of layer %1").arg(disk.layer);
+        }
+        return {};
+    case Qt::DecorationRole:
+        return column == Position ? QApplication::style()->standardIcon(QStyle::SP_DriveHDIcon) : QVariant();
+    case Qt::ToolTipRole:
+        return tr("%1\nThe NTFS volume inside this disk, browsed like a layer. Its context menu compares a top "
+                  "layer's sandbox with the chain: what the container changed.")
+            .arg(disk.path);
+    case Qt::TextAlignmentRole:
+        if (column == Size)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case SortRole:
+        return column == Size ? QVariant(qulonglong(disk.size)) : diskData(disk, column, Qt::DisplayRole);
+    case LayerRole:
+        return -2;
+    case DiskRole:
+        return disk.path;
     }
     return {};
 }

@@ -63,7 +63,11 @@ ChainPane::ChainPane(QWidget* parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
                 updateActions();
-                if (current.isValid())
+                if (!current.isValid())
+                    return;
+                if (const QVariant disk = current.data(DiskRole); disk.isValid())
+                    emit diskSelected(disk.toString());
+                else
                     emit layerSelected(current.data(LayerRole).toInt());
             });
     updateActions();
@@ -134,15 +138,23 @@ void ChainPane::showContextMenu(const QPoint& pos)
 QList<QAction*> ChainPane::diskActions(QObject* parent)
 {
     QList<QAction*> actions;
-    const LoadedLayer* layer = m_model->layerAt(m_view->currentIndex().row());
-    if (!layer)
-        return actions;
-    const bool top = m_model->source() && layer->position + 1 == int(m_model->source()->layers.size());
-    for (const QString& disk : layer->disks) {
+    const int row = m_view->currentIndex().row();
+    std::vector<QString> disks;
+    int position = -1;
+    if (const LoadedLayer* layer = m_model->layerAt(row)) {
+        disks = layer->disks;
+        position = layer->position;
+    } else if (const ChainModel::Disk* disk = m_model->diskAt(row)) {
+        disks = {disk->path};
+        position = disk->layer;
+    }
+    const bool top = m_model->source() && position + 1 == int(m_model->source()->layers.size());
+    for (const QString& disk : disks) {
         const QString name = QFileInfo(disk).fileName();
-        auto* open = new QAction(tr("Open %1").arg(name), parent);
+        auto* open = new QAction(tr("Open %1 on Its Own").arg(name), parent);
         open->setObjectName(QStringLiteral("actionOpenDisk"));
-        open->setToolTip(tr("Browse the NTFS volume inside %1").arg(name));
+        open->setToolTip(
+            tr("Open %1 as a document of its own: the NTFS volume inside it, without the chain").arg(name));
         connect(open, &QAction::triggered, this, [this, disk] { emit openDiskRequested(disk); });
         actions << open;
         if (!top)
@@ -161,6 +173,7 @@ QList<QAction*> ChainPane::diskActions(QObject* parent)
 void ChainPane::setSource(std::shared_ptr<const LoadedSource> source)
 {
     QStringList facts;
+    QString tooltip;
     if (source) {
         facts << QStringLiteral("<b>%1</b>").arg(source->path.toHtmlEscaped());
         facts << tr("kind: %1").arg(QString::fromStdString(source->kind));
@@ -172,28 +185,63 @@ void ChainPane::setSource(std::shared_ptr<const LoadedSource> source)
             facts << tr("architecture: %1").arg(QString::fromStdString(source->architecture));
         for (const auto& tag : source->repoTags)
             facts << tr("tag: %1").arg(QString::fromStdString(tag).toHtmlEscaped());
-        facts << (source->layers.size() == 1 ? tr("1 layer") : tr("%1 layers").arg(source->layers.size()));
-        uint64_t stored = 0;
-        uint64_t uncompressed = 0;
-        for (const auto& layer : source->layers) {
-            stored += layer.present ? layer.storedSize : 0;
-            uncompressed += layer.present ? layer.uncompressedSize : 0;
+        if (!source->layers.empty()) {
+            facts << (source->layers.size() == 1 ? tr("1 layer") : tr("%1 layers").arg(source->layers.size()));
+            uint64_t stored = 0;
+            uint64_t uncompressed = 0;
+            for (const auto& layer : source->layers) {
+                stored += layer.present ? layer.storedSize : 0;
+                uncompressed += layer.present ? layer.uncompressedSize : 0;
+            }
+            facts << (source->kind != "layer-folder"
+                          ? tr("total %1 stored, %2 uncompressed")
+                                .arg(Formatting::size(stored), Formatting::size(uncompressed))
+                          : tr("total %1 in the folders").arg(Formatting::size(stored)));
         }
-        facts << tr("total %1 stored, %2 uncompressed").arg(Formatting::size(stored), Formatting::size(uncompressed));
-        QStringList more;
-        for (const auto& note : source->notes)
-            more << QString::fromStdString(note).toHtmlEscaped();
+        // Notes (how a layer folder's parents were found, which platform was picked) can run to many lines: counted
+        // here and listed in the tooltip, so that they never push the layers out of sight. The first findings stay
+        // in view, since they are what is wrong.
+        QStringList findings;
         for (const auto& finding : source->findings)
-            more << QStringLiteral("<span style='color:%1'>%2</span>")
-                        .arg(Theme::color(finding.rfind("error", 0) == 0 ? Theme::Error : Theme::Warning).name(),
-                             QString::fromStdString(finding).toHtmlEscaped());
-        if (!more.isEmpty())
-            facts << QStringLiteral("<br>") + more.join(QStringLiteral("<br>"));
+            findings << QStringLiteral("<span style='color:%1'>%2</span>")
+                            .arg(Theme::color(finding.rfind("error", 0) == 0 ? Theme::Error : Theme::Warning).name(),
+                                 QString::fromStdString(finding).toHtmlEscaped());
+        QStringList notes;
+        for (const auto& note : source->notes)
+            notes << QString::fromStdString(note).toHtmlEscaped();
+        // A bare disk has no layers: its notes (the disk's summary first) are all there is to say, so they stay in
+        // view.
+        if (source->layers.empty())
+            facts << notes;
+        else if (!notes.isEmpty())
+            facts << (notes.size() == 1 ? tr("1 note (hover to read)")
+                                        : tr("%1 notes (hover to read)").arg(notes.size()));
+        constexpr qsizetype shownFindings = 2;
+        if (!findings.isEmpty()) {
+            QString line = QStringLiteral("<br>") + findings.mid(0, shownFindings).join(QStringLiteral("<br>"));
+            if (findings.size() > shownFindings)
+                line += QStringLiteral("<br>")
+                    + tr("… and %1 more (hover to read)").arg(findings.size() - shownFindings);
+            facts << line;
+        }
+        tooltip = (findings + notes).join(QStringLiteral("<br>"));
     }
     m_facts->setText(facts.join(QStringLiteral(" · ")));
+    m_facts->setToolTip(tooltip);
     m_model->setSource(std::move(source));
     ColumnWidths::fit(m_view);
     updateActions();
+}
+
+bool ChainPane::selectDisk(const QString& path)
+{
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        if (const ChainModel::Disk* disk = m_model->diskAt(row); disk && disk->path == path) {
+            m_view->setCurrentIndex(m_model->index(row, 0));
+            return true;
+        }
+    }
+    return false;
 }
 
 void ChainPane::selectLayer(int position)

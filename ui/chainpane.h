@@ -31,6 +31,8 @@ public:
 
     // Selects a layer row (or the merged row with -1).
     void selectLayer(int position);
+    // Selects the row of a layer folder's virtual disk; false when the chain has no such disk.
+    bool selectDisk(const QString& path);
     // The layer of the current row (-1 for the merged row or none).
     int currentLayer() const;
     // The lowest and highest selected layer rows (Shift/Ctrl extend the selection), or {-1, -1} when no layer row
@@ -41,8 +43,9 @@ public:
     // Copies the current layer's full digest ("sha256:…") to the clipboard; false when there is none.
     bool copyDigest();
 
-    // For each virtual disk of the current layer (a layer folder's sandbox.vhdx, blank.vhdx): "Open" (browse its NTFS)
-    // and, on the top layer, "Compare with the Chain" (what the container changed). Parented to `parent`.
+    // For each virtual disk of the current layer, or the current disk row (a layer folder's sandbox.vhdx,
+    // blank.vhdx): "Open on Its Own" (the disk as a document) and, for the top layer's, "Compare with the Chain"
+    // (what the container changed). Parented to `parent`.
     QList<QAction*> diskActions(QObject* parent);
 
     QAction* copyDigestAction() const { return m_copyDigest; }
@@ -51,6 +54,8 @@ public:
 signals:
     // position -1 is the merged view.
     void layerSelected(int position);
+    // A disk row: the NTFS volume inside a layer folder's virtual disk.
+    void diskSelected(const QString& disk);
     // "Export Layer Blob…" on a layer row.
     void exportBlobRequested(int position);
     void openDiskRequested(const QString& disk);

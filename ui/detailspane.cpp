@@ -18,6 +18,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace layerscope::ui {
 
 namespace {
@@ -49,8 +51,15 @@ QTreeWidget* makeFieldTree(QWidget* parent, const QString& objectName)
     return tree;
 }
 
-QString hexPreview(const std::string& bytes, size_t max = 64)
+// An extended attribute's value: as text when it is printable UTF-8 (what LayerScope's own attributes and most
+// Linux xattrs hold), else its first bytes in hex.
+QString attributeValue(const std::string& bytes, size_t max = 64)
 {
+    const QString asText = QString::fromUtf8(bytes);
+    const bool printable = !bytes.empty() && asText.toUtf8().toStdString() == bytes
+        && std::all_of(asText.begin(), asText.end(), [](QChar c) { return c.isPrint() || c == QLatin1Char('\t'); });
+    if (printable)
+        return asText;
     QStringList parts;
     for (size_t i = 0; i < bytes.size() && i < max; ++i)
         parts << QStringLiteral("%1").arg(uint8_t(bytes[i]), 2, 16, QLatin1Char('0'));
@@ -197,7 +206,7 @@ void DetailsPane::showEntry(std::shared_ptr<const index::TreeIndex> tree, index:
     if (!entry.xattrs.empty()) {
         auto* xattrs = addRow(m_fields, tr("Extended attributes"), QString::number(entry.xattrs.size()));
         for (const auto& [name, value] : entry.xattrs)
-            addChild(xattrs, QString::fromStdString(name), hexPreview(value));
+            addChild(xattrs, QString::fromStdString(name), attributeValue(value));
         xattrs->setExpanded(true);
     }
     m_fields->resizeColumnToContents(0);

@@ -15,8 +15,10 @@ enum ItemRole {
     PathRole,
     // wcow::EntryType of a tree row, or diff change kind for diff rows, as int.
     KindRole,
-    // Layer position for chain rows (-1 for the merged row).
+    // Layer position for chain rows (-1 for the merged row, -2 for a disk row).
     LayerRole,
+    // The full path of the virtual disk a chain row stands for (QString; none on layer and merged rows).
+    DiskRole,
     // Whether a diff change is expected round-trip noise (bool).
     ExpectedRole,
     // Whether a row is a folder (bool): folders sort before files.

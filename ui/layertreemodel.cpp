@@ -243,6 +243,8 @@ QVariant LayerTreeModel::data(const QModelIndex& index, int role) const
             return QApplication::palette().color(QPalette::Link);
         if (!index::unreadableReason(*m_tree, *record).empty())
             return Theme::color(Theme::Warning);
+        if (index::isWciPlaceholder(*m_tree, *record))
+            return Theme::color(Theme::Dimmed);
         return {};
     case SortRole:
         return sortValue(node, column, index.row());
@@ -371,6 +373,8 @@ QString LayerTreeModel::toolTip(NodeId node) const
             .arg(path);
     if (const std::string reason = index::unreadableReason(*m_tree, *record); !reason.empty())
         return tr("%1\nUnreadable: %2").arg(path, QString::fromStdString(reason));
+    if (index::isWciPlaceholder(*m_tree, *record))
+        return tr("%1\nWCI placeholder: the container left this as the layers below have it").arg(path);
     switch (record->type) {
     case EntryType::Whiteout:
         return tr("%1\nWhiteout: deletes this name from the layers below").arg(path);

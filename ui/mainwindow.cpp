@@ -53,6 +53,7 @@ namespace layerscope::ui {
 namespace {
 
 const QString kOpenTask = QStringLiteral("open");
+const QString kDiskTask = QStringLiteral("disk");
 
 } // namespace
 
@@ -138,6 +139,7 @@ MainWindow::MainWindow(QWidget* parent)
             [this](const QString& title) { statusBar()->showMessage(tr("Cancelled: %1").arg(title), 5000); });
 
     connect(m_chain, &ChainPane::layerSelected, this, &MainWindow::showLayer);
+    connect(m_chain, &ChainPane::diskSelected, this, &MainWindow::showDisk);
     connect(m_tree, &TreePane::currentEntryChanged, this, &MainWindow::entrySelected);
     connect(m_details, &DetailsPane::hiveRequested, this, &MainWindow::readSelectedAsHive);
     connect(m_tree, &TreePane::showDetailsRequested, this, [this] {
@@ -300,6 +302,8 @@ QString MainWindow::currentTreeSpec() const
 {
     if (!m_source)
         return {};
+    if (m_shownDisk)
+        return m_shownDisk->path;
     if (m_shownLayer < 0 || m_source->layers.size() == 1)
         return m_source->path;
     return QStringLiteral("%1@%2").arg(m_source->path).arg(m_shownLayer);
@@ -387,6 +391,8 @@ EntryReader MainWindow::entryReader(const index::TreeIndex& tree, index::NodeId 
 {
     const auto* record = tree.record(node);
     // In the merged view a record is the one of the layer that last set the path, with its position in that tar.
+    if (m_shownDisk)
+        return EntryReader::forEntry(m_shownDisk, tree, node, -1);
     const int position = record && m_tree->model()->isMerged() ? int(record->layer) : m_shownLayer;
     return EntryReader::forEntry(m_source, tree, node, position);
 }
@@ -395,9 +401,10 @@ void MainWindow::entrySelected(std::shared_ptr<const index::TreeIndex> tree, ind
 {
     m_entryTree = tree;
     m_entryNode = node;
-    const DetailsPane::Origin origin = m_source && m_source->layers.empty() ? DetailsPane::Origin::Volume
-        : m_tree->model()->isMerged()                                       ? DetailsPane::Origin::Merged
-                                                                            : DetailsPane::Origin::Layer;
+    const DetailsPane::Origin origin = m_shownDisk || (m_source && m_source->layers.empty())
+        ? DetailsPane::Origin::Volume
+        : m_tree->model()->isMerged() ? DetailsPane::Origin::Merged
+                                      : DetailsPane::Origin::Layer;
     m_details->showEntry(tree, node, origin, m_tree->model()->folderSizes().get());
     m_runner->discard(QStringLiteral("preview"));
     const auto* record = tree ? tree->record(node) : nullptr;
@@ -562,6 +569,10 @@ void MainWindow::writeInBackground(const QString& title, const QString& target, 
 void MainWindow::setSource(std::shared_ptr<const LoadedSource> source)
 {
     m_source = std::move(source);
+    m_runner->discard(kDiskTask);
+    m_shownDisk.reset();
+    m_wantedDisk.clear();
+    m_disks.clear();
     m_hiveFile.clear();
     m_details->clear();
     // A new document starts fresh: no filter or hive of the previous one carries over.
@@ -598,6 +609,9 @@ void MainWindow::updateTitle()
 void MainWindow::showLayer(int position)
 {
     m_shownLayer = position;
+    m_runner->discard(kDiskTask);
+    m_shownDisk.reset();
+    m_wantedDisk.clear();
     m_menus->update();
     if (!m_source)
         return;
@@ -625,6 +639,46 @@ void MainWindow::showLayer(int position)
                    .arg(Theme::color(Theme::Error).name(),
                         layer.problems.size() == 1 ? tr("1 problem") : tr("%1 problems").arg(layer.problems.size()));
     m_tree->setTree(layer.tree, false, caption, layer.sizes);
+}
+
+void MainWindow::showDisk(const QString& path)
+{
+    m_shownLayer = -1;
+    m_shownDisk.reset();
+    m_wantedDisk = path;
+    m_menus->update();
+    if (const auto it = m_disks.find(path); it != m_disks.end()) {
+        presentDisk(it->second);
+        return;
+    }
+    const QString name = QFileInfo(path).fileName();
+    m_tree->setTree(nullptr, false, tr("Reading the NTFS volume inside %1…").arg(name));
+    m_runner->run(
+        kDiskTask, tr("Reading %1").arg(name), this,
+        [path](Progress& progress) { return SourceLoader::load(path, progress); },
+        [this, path](LoadedSource disk) {
+            auto shared = std::make_shared<const LoadedSource>(std::move(disk));
+            m_disks[path] = shared;
+            if (m_wantedDisk == path)
+                presentDisk(shared);
+        },
+        [this, path, name](const QString& message) {
+            if (m_wantedDisk == path)
+                m_tree->setTree(nullptr, false, tr("Could not read the volume inside %1").arg(name));
+            showError(tr("Could not read %1").arg(name), message);
+        });
+}
+
+void MainWindow::presentDisk(const std::shared_ptr<const LoadedSource>& disk)
+{
+    m_shownDisk = disk;
+    QString caption = tr("<b>NTFS volume</b> inside %1").arg(QFileInfo(disk->path).fileName().toHtmlEscaped());
+    if (!disk->findings.empty())
+        caption
+            += tr(" · <span style='color:%1'>%2</span>")
+                   .arg(Theme::color(Theme::Error).name(),
+                        disk->findings.size() == 1 ? tr("1 problem") : tr("%1 problems").arg(disk->findings.size()));
+    m_tree->setTree(disk->merged, false, caption, disk->mergedSizes);
 }
 
 void MainWindow::showError(const QString& title, const QString& message)

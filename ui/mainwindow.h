@@ -8,6 +8,7 @@
 
 #include <QMainWindow>
 
+#include <map>
 #include <memory>
 
 class QDockWidget;
@@ -93,6 +94,9 @@ public:
     ChainPane* chainPane() const { return m_chain; }
     TreePane* treePane() const { return m_tree; }
     DetailsPane* detailsPane() const { return m_details; }
+    // The tree specification (as the CLI's diff takes it) of what the tree pane shows: PATH, PATH@N for one layer of
+    // an image, or a chain's disk.
+    QString currentTreeSpec() const;
     DiffPane* diffPane() const { return m_diff; }
     ScratchPanel* scratchPanel() const { return m_scratch; }
     SpacePane* spacePane() const { return m_space; }
@@ -127,6 +131,9 @@ protected:
 private:
     void setSource(std::shared_ptr<const LoadedSource> source);
     void showLayer(int position);
+    // A chain's disk row: the volume inside, read in the background the first time and kept while the source is open.
+    void showDisk(const QString& path);
+    void presentDisk(const std::shared_ptr<const LoadedSource>& disk);
     void showError(const QString& title, const QString& message);
     void entrySelected(std::shared_ptr<const index::TreeIndex> tree, index::NodeId node);
     // Writes `reader`'s data to `target` on the task runner (export of an entry or of a layer blob).
@@ -134,15 +141,16 @@ private:
                            std::function<uint64_t(io::ByteSink&, Progress&)> copy);
     // Where an entry of the shown tree (a layer's, or the merged view's) can be read from.
     EntryReader entryReader(const index::TreeIndex& tree, index::NodeId node) const;
-    // The tree specification (as the CLI's diff takes it) of what the tree pane shows: PATH, or PATH@N for one
-    // layer of an image.
-    QString currentTreeSpec() const;
     // "<document> — LayerScope" for the tab shown: the source in Browse, "A ↔ B" in Diff.
     void updateTitle();
     void restoreSettings();
     void saveSettings() const;
 
     int m_shownLayer = -1;
+    // The disk whose volume the tree shows (a disk row of the chain), and the one the user asked for last.
+    std::shared_ptr<const LoadedSource> m_shownDisk;
+    QString m_wantedDisk;
+    std::map<QString, std::shared_ptr<const LoadedSource>> m_disks;
     std::shared_ptr<const index::TreeIndex> m_entryTree;
     index::NodeId m_entryNode = index::InvalidNode;
     TaskRunner* m_runner;

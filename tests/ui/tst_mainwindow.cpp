@@ -13,6 +13,7 @@
 #include "hivekeymodel.h"
 #include "io/atomicfile.h"
 #include "io/gzipsink.h"
+#include "itemroles.h"
 #include "layertreemodel.h"
 #include "mainwindow.h"
 #include "newbaselayerdialog.h"
@@ -479,6 +480,35 @@ private slots:
         window.chainPane()->selectLayer(2); // a lower layer's disks are offered to open, not to compare
         for (QAction* a : window.chainPane()->diskActions(this))
             QVERIFY(a->objectName() != QStringLiteral("actionCompareDisk"));
+
+        // The disk is a row of the chain: selecting it reads the volume in the background and browses it like a layer,
+        // with previews read off the disk; selecting a layer again shows that layer.
+        const QString disk = QString::fromStdString((sandbox / "sandbox.vhdx").string());
+        ChainModel* chain = window.chainPane()->model();
+        const int diskRow = [&] {
+            for (int row = chain->mergedRow() + 1; row < chain->rowCount(); ++row)
+                if (chain->index(row, 0).data(DiskRole).toString() == disk)
+                    return row;
+            return -1;
+        }();
+        QVERIFY(diskRow > chain->mergedRow());
+        QCOMPARE(chain->index(diskRow, ChainModel::Digest).data().toString(), QStringLiteral("sandbox.vhdx"));
+        QCOMPARE(chain->diskAt(diskRow)->layer, 3);
+        QVERIFY(window.chainPane()->selectDisk(disk));
+        QTRY_VERIFY_WITH_TIMEOUT(window.treePane()->model()->tree() != nullptr, 30000);
+        QVERIFY(!window.treePane()->model()->isMerged());
+        const auto volume = window.treePane()->model()->tree();
+        QVERIFY(volume->find("Users/Public/new.txt") != index::InvalidNode);
+        QCOMPARE(window.currentTreeSpec(), disk);
+        QVERIFY(window.selectEntry(QStringLiteral("Program Files/App/config.json")));
+        auto* preview = window.detailsPane()->findChild<QPlainTextEdit*>(QStringLiteral("preview"));
+        QTRY_COMPARE_WITH_TIMEOUT(preview->toPlainText(), QStringLiteral("{\"debug\": true}\n"), 10000);
+        QVERIFY(window.chainPane()->diskActions(this).size() == 2); // its own Open and Compare
+        window.chainPane()->selectLayer(3);
+        QCOMPARE(window.treePane()->model()->tree(), window.source()->layers[3].tree);
+        QCOMPARE(window.currentTreeSpec(), window.source()->path + QStringLiteral("@3"));
+        window.chainPane()->selectDisk(disk); // read once, kept: shown at once the second time
+        QCOMPARE(window.treePane()->model()->tree(), volume);
 
         QSignalSpy compared(window.diffPane(), &DiffPane::compared);
         actions[1]->trigger();
