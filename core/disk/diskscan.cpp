@@ -2,6 +2,7 @@
 #include "disk/diskscan.h"
 
 #include "common/error.h"
+#include "common/sha256.h"
 #include "disk/ntfsvolume.h"
 #include "disk/reparsetag.h"
 #include "index/mergedtree.h"
@@ -11,6 +12,7 @@
 
 #include <libfsntfs.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -86,6 +88,7 @@ public:
         : m_file(file)
         , m_root(root)
         , m_progress(options.progress ? *options.progress : Progress::none())
+        , m_hashFiles(options.hashFiles)
         , m_scan(scan)
         , m_builder(true)
     { }
@@ -222,7 +225,14 @@ private:
                 throw EntryFailure {"size: " + fsntfsMessage(error)};
             out.size = size;
         }
-        add(out);
+        // A reparse point's data is not the file's: a WCI placeholder's lives in a lower layer, and other tags'
+        // (cloud files, deduplication) in places a disk image does not hold.
+        if (m_hashFiles && out.type == wcow::EntryType::File && !(attributes & FileAttributeReparsePoint))
+            add(out, hashData(out.path, out.size, [entry](void* b, size_t n, libfsntfs_error_t** e) {
+                    return libfsntfs_file_entry_read_buffer(entry, b, n, e);
+                }));
+        else
+            add(out);
         addStreams(entry, out);
         if (isDirectory && out.type == wcow::EntryType::Directory && m_visitedDirectories.insert(record).second)
             return path;
@@ -368,16 +378,41 @@ private:
                 out.size = size;
                 out.modified = owner.modified;
                 out.tarIndex = m_nextIndex++;
-                add(out);
+                if (m_hashFiles)
+                    add(out, hashData(out.path, out.size, [raw](void* b, size_t n, libfsntfs_error_t** e) {
+                            return libfsntfs_data_stream_read_buffer(raw, b, n, e);
+                        }));
+                else
+                    add(out);
             } catch (const EntryFailure& failure) {
                 problem(owner.path, "alternate data stream " + std::to_string(i) + ": " + failure.message);
             }
         }
     }
 
-    void add(const wcow::WindowsEntry& entry)
+    // Reads `size` bytes of a file's data or a stream's, from its start, with `read` (libfsntfs's read_buffer of
+    // the entry or the stream), and hashes them. Only diffs, `tree` and space ask for this; opening a disk does not.
+    template<typename Read> Sha256Digest hashData(const std::string& path, uint64_t size, Read read)
     {
-        m_builder.add(entry, std::nullopt);
+        constexpr size_t chunk = 1 << 20;
+        if (m_buffer.size() < std::min<uint64_t>(size, chunk))
+            m_buffer.resize(size_t(std::min<uint64_t>(size, chunk)));
+        for (uint64_t done = 0; done < size;) {
+            m_progress.checkCancelled();
+            libfsntfs_error_t* error = nullptr;
+            const ssize_t n = read(m_buffer.data(), size_t(std::min<uint64_t>(size - done, m_buffer.size())), &error);
+            if (n <= 0)
+                throw EntryFailure {"data of " + path + " at byte " + std::to_string(done) + ": "
+                                    + (n < 0 ? fsntfsMessage(error) : std::string("ends before its size"))};
+            m_hasher.update(m_buffer.data(), size_t(n));
+            done += uint64_t(n);
+        }
+        return m_hasher.finish();
+    }
+
+    void add(const wcow::WindowsEntry& entry, const std::optional<Sha256Digest>& sha256 = std::nullopt)
+    {
+        m_builder.add(entry, sha256);
         m_scan.counts.count(entry.type);
         if (entry.type == wcow::EntryType::File || entry.type == wcow::EntryType::Stream)
             m_scan.totalBytes += entry.size;
@@ -386,6 +421,9 @@ private:
     std::string m_file;
     std::string m_root; // the path the volume's root directory has in the tree ("" or e.g. "Files")
     Progress& m_progress;
+    bool m_hashFiles;
+    Sha256 m_hasher;
+    std::vector<uint8_t> m_buffer; // one read buffer for every file hashed, no bigger than the largest file
     index::LayerScan& m_scan;
     index::TreeIndexBuilder m_builder;
     std::map<uint64_t, std::string> m_firstNames; // MFT record -> first path seen

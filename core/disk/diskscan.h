@@ -13,8 +13,9 @@ namespace layerscope::disk {
 // attributes, security descriptors as SDDL, the four times at 100 ns precision, hard links (the first name seen is
 // the file, later names are hard-link entries naming it), alternate data streams as "name:stream" entries and
 // reparse points by tag (symlink, junction, WCI placeholder and tombstone; see docs/disks.md). NTFS's own metadata
-// files ($MFT, $Extend, ...) are left out, as Windows hides them. No file data is read: MFT records, directory
-// indexes and $Secure only. LayerScan::counts and totalBytes are filled; digests stay empty.
+// files ($MFT, $Extend, ...) are left out, as Windows hides them. LayerScan::counts and totalBytes are filled.
+// File data is read only when ScanOptions::hashFiles asks for digests (diff, tree, space), and then for files and
+// streams but not reparse points; without it the walk reads MFT records, directory indexes and $Secure only.
 //
 // Throws layerscope::Error naming the file for a disk libvhdi cannot open (a damaged header), a differencing disk
 // whose parent is missing (naming the parent path), a disk without an NTFS volume and a volume libfsntfs cannot

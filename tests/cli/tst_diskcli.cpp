@@ -69,7 +69,7 @@ private slots:
         QVERIFY2(run.exitCode == 0, run.err.c_str());
         const json result = run.parsed();
         QCOMPARE(result["whiteouts"], json(2));
-        QCOMPARE(result["entries"], json(12));
+        QCOMPARE(result["entries"], json(13));
         QVERIFY(result["digest"] != result["diffId"]); // gzip, by the name
 
         // What it wrote is a delta layer `inspect` reads clean.

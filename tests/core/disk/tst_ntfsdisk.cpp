@@ -3,6 +3,7 @@
 // libntfs-3g and qemu-img: every entry against the generator's own list, times against fsntfsinfo, names against
 // ntfsls, and the broken inputs.
 #include "common/error.h"
+#include "common/sha256.h"
 #include "diff/treediff.h"
 #include "disk/diskscan.h"
 #include "disk/reparsetag.h"
@@ -95,6 +96,10 @@ private slots:
             QCOMPARE(r->size, e.at("size").get<uint64_t>());
             if (e.contains("attributes"))
                 QCOMPARE(r->attributes, e.at("attributes").get<uint32_t>());
+            // Hashing (the default scan) reads the data of files and streams, not of reparse points or links.
+            QCOMPARE(r->has(index::TreeIndex::Record::HasHash), e.contains("sha256"));
+            if (e.contains("sha256"))
+                QCOMPARE(toHex(r->sha256), e.at("sha256").get<std::string>());
             if (e.contains("linkTarget"))
                 QCOMPARE(std::string(tree.linkTarget(*r)), e.at("linkTarget").get<std::string>());
             if (e.contains("reparse")) {
@@ -231,10 +236,15 @@ private slots:
         for (const auto& [kind, paths] : manifest().at("sandbox").items())
             expected[kind] = paths.get<std::set<std::string>>();
         QCOMPARE(byKind, expected);
-        const diff::Change& changed
-            = *std::find_if(result.changes().begin(), result.changes().end(),
-                            [](const diff::Change& c) { return c.kind == diff::ChangeKind::Changed; });
-        QVERIFY(changed.fields.contains(diff::Field::Size));
+        auto changed = [&](const std::string& path) {
+            return *std::find_if(result.changes().begin(), result.changes().end(),
+                                 [&](const diff::Change& c) { return result.path(c) == path; });
+        };
+        QVERIFY(changed("Files/Program Files/App/config.json").fields.contains(diff::Field::Size));
+        // Same size, other bytes: only the data read off the disk and hashed tells.
+        const diff::Change& rewritten = changed("Files/Program Files/App/app.exe");
+        QVERIFY(rewritten.fields.contains(diff::Field::Content));
+        QVERIFY(!rewritten.fields.contains(diff::Field::Size));
 
         // Two disks, or a disk as A, are compared as they are.
         image::ResolvedTree again = image::resolveTree(disks("sandbox.vhdx").string());
@@ -253,7 +263,7 @@ private slots:
         const disk::SandboxCommit commit = disk::commitSandbox(disks("sandbox.vhdx"), out, false, Progress::none());
         QCOMPARE(commit.layer.digest, commit.layer.diffId); // a plain tar
         QCOMPARE(commit.counts.whiteouts, uint64_t(2));
-        QCOMPARE(commit.counts.files, uint64_t(3)); // config.json, new-link.txt and its stream
+        QCOMPARE(commit.counts.files, uint64_t(4)); // app.exe, config.json, new-link.txt and its stream
         const index::LayerScan layer = index::scanLayerFile(out);
         QCOMPARE(layer.layout, wcow::Layout::WindowsDelta);
         QVERIFY(layer.problems.empty());
@@ -270,6 +280,7 @@ private slots:
                                                  "Files/.wh.Temp",
                                                  "Files/Program Files",
                                                  "Files/Program Files/App",
+                                                 "Files/Program Files/App/app.exe",
                                                  "Files/Program Files/App/config.json",
                                                  "Files/Users",
                                                  "Files/Users/Public",
