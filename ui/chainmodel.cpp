@@ -138,7 +138,9 @@ QVariant ChainModel::data(const QModelIndex& index, int role) const
         case Position:
             return layer->position;
         case Digest:
-            return layer->digest.empty() ? tr("(unknown)") : Formatting::shortDigest(layer->digest);
+            if (!layer->digest.empty())
+                return Formatting::shortDigest(layer->digest);
+            return layer->folderId.empty() ? tr("(unknown)") : Formatting::shortDigest(layer->folderId);
         case Size:
             return Formatting::size(layer->storedSize);
         case Uncompressed:
@@ -158,6 +160,8 @@ QVariant ChainModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         switch (column) {
         case Digest:
+            if (layer->digest.empty() && !layer->folderId.empty())
+                return tr("layer folder %1").arg(QString::fromStdString(layer->folderId));
             return QStringLiteral("digest: %1\ndiff_id: %2")
                 .arg(QString::fromStdString(layer->digest), QString::fromStdString(layer->diffId));
         case Size:
@@ -249,7 +253,7 @@ QVariant ChainModel::headerData(int section, Qt::Orientation orientation, int ro
     case Position:
         return tr("#");
     case Digest:
-        return tr("Digest");
+        return hasTars() ? tr("Digest") : tr("Folder"); // a layer folder's blobs have no digest; its name is its id
     case Size:
         return tr("Stored");
     case Uncompressed:

@@ -19,7 +19,8 @@ namespace layerscope::ui {
 struct LoadedLayer
 {
     int position = 0; // 0 = base
-    std::string digest; // "sha256:..." of the stored blob
+    std::string digest; // "sha256:..." of the stored blob; empty for a layer folder
+    std::string folderId; // a layer folder's name (Docker's layer id); empty for blobs
     std::string diffId;
     std::string mediaType;
     std::string createdBy; // the image history line, when there is one

@@ -50,6 +50,7 @@ LoadedSource SourceLoader::load(const QString& path, Progress& progress)
         LoadedLayer layer;
         layer.position = int(i);
         layer.digest = ref.digest;
+        layer.folderId = ref.folderId;
         layer.diffId = ref.diffId;
         layer.mediaType = ref.mediaType;
         layer.createdBy = ref.createdBy;

@@ -472,6 +472,12 @@ private slots:
         window.show();
         QVERIFY(waitForOpen(window, QString::fromStdString(sandbox.string())));
         QCOMPARE(int(window.source()->layers.size()), 4);
+        // Layer folders have no digests: the chain names each by its folder.
+        QCOMPARE(window.chainPane()->model()->headerData(ChainModel::Digest, Qt::Horizontal).toString(),
+                 QStringLiteral("Folder"));
+        QCOMPARE(window.chainPane()->model()->index(3, ChainModel::Digest).data().toString(), QString(12, 'e'));
+        QCOMPARE(window.chainPane()->model()->index(2, ChainModel::Digest).data().toString(),
+                 QString::fromStdString(top.substr(0, 12)));
         window.chainPane()->selectLayer(3);
         const QList<QAction*> actions = window.chainPane()->diskActions(this);
         QCOMPARE(actions.size(), 2);
