@@ -60,6 +60,22 @@ private slots:
         QVERIFY2(text.out.find("over " + chain.toStdString()) != std::string::npos, text.out.c_str());
     }
 
+    // `diff PARENT.vhdx CHILD.vhdx`: a differencing disk over its parent changes exactly the file the generator
+    // rewrote with bytes of the same size, which only the hashes of the data read off both disks tell.
+    void diffOfADifferencingDiskAndItsParent()
+    {
+        const json m = manifest();
+        const auto run = cli({"diff", "--json", "--strict", disk("dynamic.vhdx"), disk("differencing.vhdx")});
+        QCOMPARE(run.exitCode, 1);
+        const json out = run.parsed();
+        QCOMPARE(out["changes"].size(), size_t(1));
+        QCOMPARE(out["changes"][0]["path"], json("Files/" + m["differencing"]["path"].get<std::string>()));
+        QCOMPARE(out["changes"][0]["fields"], json::array({"content"}));
+        const auto info = cli({"inspect", "--json", disk("differencing.vhdx")});
+        QVERIFY2(info.exitCode == 0, info.err.c_str());
+        QCOMPARE(info.parsed()["disk"]["type"], json("differencing"));
+    }
+
     // `scratch commit sandbox.vhdx -o LAYER`: the container's changes as a delta layer, written once.
     void scratchCommitTakesASandboxDisk()
     {

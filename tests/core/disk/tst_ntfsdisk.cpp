@@ -9,6 +9,7 @@
 #include "disk/reparsetag.h"
 #include "disk/sandboxlayer.h"
 #include "image/treespec.h"
+#include "image/vhdxinfo.h"
 #include "index/entrydata.h"
 #include "index/layerscan.h"
 #include "index/mergedtree.h"
@@ -347,6 +348,56 @@ private slots:
         const auto* hosts = scan.index.record(scan.index.find("Windows/System32/drivers/etc/hosts"));
         QVERIFY(hosts);
         QVERIFY(index::unreadableReason(scan.index, *hosts).empty());
+    }
+
+    // A differencing VHDX (the generator writes it: qemu-img makes none) reads through its parent: the sectors it
+    // holds are its own, and every other sector, though the child's payload block has filler there, the parent's.
+    void readsADifferencingVhdxThroughItsParent()
+    {
+        namespace fs = std::filesystem;
+        const json& change = manifest().at("differencing");
+        const image::VhdxInfo info = image::readVhdxInfo(disks("differencing.vhdx"));
+        QCOMPARE(info.type, image::VhdxInfo::DiskType::Differencing);
+        QCOMPARE(info.parentPath, std::string(".\\dynamic.vhdx"));
+        const index::LayerScan child = disk::scanDisk(disks("differencing.vhdx"));
+        const index::LayerScan parent = disk::scanDisk(disks(change.at("parent").get<std::string>()));
+        QVERIFY(child.problems.empty());
+        QCOMPARE(child.index.recordCount(), parent.index.recordCount());
+        for (const auto& r : parent.index.records()) {
+            const std::string path = parent.index.path(r.node);
+            const index::NodeId node = child.index.find(path);
+            QVERIFY2(node != index::InvalidNode, path.c_str());
+            const auto* mine = child.index.record(node);
+            QCOMPARE(mine->type, r.type);
+            QCOMPARE(mine->size, r.size);
+            QCOMPARE(std::string(child.index.sddl(*mine)), std::string(parent.index.sddl(r)));
+            if (path == change.at("path").get<std::string>()) {
+                QCOMPARE(toHex(mine->sha256), change.at("sha256").get<std::string>());
+                QVERIFY(mine->sha256 != r.sha256);
+            } else {
+                QVERIFY2(mine->sha256 == r.sha256, path.c_str());
+            }
+        }
+
+        // Alone, it names the parent it asks for; beside a disk that is not its parent, it says so.
+        QTemporaryDir tmp;
+        const fs::path alone = fs::path(tmp.path().toStdString()) / "differencing.vhdx";
+        fs::copy_file(disks("differencing.vhdx"), alone);
+        auto failure = [&]() -> std::string {
+            try {
+                disk::scanDisk(alone);
+            } catch (const Error& e) {
+                return e.where().file == alone.string() ? e.what() : "another file named: " + e.where().file;
+            }
+            return "no error";
+        };
+        std::string message = failure();
+        QVERIFY2(message.find("differencing disk whose parent \"C:\\ProgramData\\disks\\dynamic.vhdx\" is missing")
+                     != std::string::npos,
+                 message.c_str());
+        fs::copy_file(disks("fixed.vhdx"), alone.parent_path() / "dynamic.vhdx"); // same volume, another disk
+        message = failure();
+        QVERIFY2(message.find("does not fit this disk") != std::string::npos, message.c_str());
     }
 
     void refusesBrokenDisks_data()
