@@ -13,9 +13,9 @@
 #include <libfsntfs.h>
 
 #include <algorithm>
-#include <map>
 #include <memory>
 #include <set>
+#include <unordered_map>
 #include <vector>
 
 namespace layerscope::disk {
@@ -101,6 +101,10 @@ public:
             throw Error({m_file, {}, {}, {}}, "NTFS root directory unreadable: " + fsntfsMessage(error));
         EntryHandle root(raw);
         m_visitedDirectories.insert(RootRecord);
+        uint64_t records = 0;
+        if (libfsntfs_volume_get_number_of_file_entries(volume, &records, &error) != 1)
+            libfsntfs_error_free(&error);
+        m_recordCount = records;
         // Depth first with an explicit stack: a hostile volume may nest deeper than the call stack allows.
         std::vector<std::pair<EntryHandle, std::string>> stack;
         stack.emplace_back(std::move(root), m_root);
@@ -212,11 +216,10 @@ private:
         if (!isDirectory) {
             // A second name of an MFT record already listed is a hard link to the first (wcow-layer-format §1.6
             // writes them the same way).
-            const auto [it, inserted] = m_firstNames.emplace(record, path);
-            if (!inserted) {
+            if (const index::NodeId first = firstName(record); first != index::InvalidNode) {
                 out.type = wcow::EntryType::Hardlink;
                 out.size = 0;
-                out.linkTarget = it->second;
+                out.linkTarget = m_builder.path(first);
                 add(out);
                 return {};
             }
@@ -227,12 +230,16 @@ private:
         }
         // A reparse point's data is not the file's: a WCI placeholder's lives in a lower layer, and other tags'
         // (cloud files, deduplication) in places a disk image does not hold.
-        if (m_hashFiles && out.type == wcow::EntryType::File && !(attributes & FileAttributeReparsePoint))
-            add(out, hashData(out.path, out.size, [entry](void* b, size_t n, libfsntfs_error_t** e) {
-                    return libfsntfs_file_entry_read_buffer(entry, b, n, e);
-                }));
-        else
-            add(out);
+        const index::NodeId node
+            = m_hashFiles && out.type == wcow::EntryType::File && !(attributes & FileAttributeReparsePoint)
+            ? add(out,
+                  hashData(out.path, out.size,
+                           [entry](void* b, size_t n, libfsntfs_error_t** e) {
+                               return libfsntfs_file_entry_read_buffer(entry, b, n, e);
+                           }))
+            : add(out);
+        if (!isDirectory)
+            rememberFirstName(record, node);
         addStreams(entry, out);
         if (isDirectory && out.type == wcow::EntryType::Directory && m_visitedDirectories.insert(record).second)
             return path;
@@ -410,12 +417,40 @@ private:
         return m_hasher.finish();
     }
 
-    void add(const wcow::WindowsEntry& entry, const std::optional<Sha256Digest>& sha256 = std::nullopt)
+    index::NodeId add(const wcow::WindowsEntry& entry, const std::optional<Sha256Digest>& sha256 = std::nullopt)
     {
-        m_builder.add(entry, sha256);
+        const index::NodeId node = m_builder.add(entry, sha256);
         m_scan.counts.count(entry.type);
         if (entry.type == wcow::EntryType::File || entry.type == wcow::EntryType::Stream)
             m_scan.totalBytes += entry.size;
+        return node;
+    }
+
+    // Where each file record's first name went, to name its later names' link target. By record number in a
+    // vector, 4 bytes a record (a map of paths cost ~120 bytes an entry): records are numbered densely from 0 up
+    // to the MFT's size. A record beyond that, or beyond a bound a hostile MFT size cannot push memory past, goes to
+    // a map.
+    static constexpr uint64_t MaxDenseRecords = uint64_t(1) << 24; // 64 MiB of node ids at most
+
+    index::NodeId firstName(uint64_t record) const
+    {
+        if (record < m_firstNames.size())
+            return m_firstNames[record];
+        const auto it = m_firstNamesBeyond.find(record);
+        return it == m_firstNamesBeyond.end() ? index::InvalidNode : it->second;
+    }
+
+    void rememberFirstName(uint64_t record, index::NodeId node)
+    {
+        const uint64_t dense = std::min(m_recordCount, MaxDenseRecords);
+        if (record >= dense) {
+            m_firstNamesBeyond.emplace(record, node);
+            return;
+        }
+        if (record >= m_firstNames.size())
+            m_firstNames.resize(size_t(std::min(std::max(record + 1, uint64_t(m_firstNames.size()) * 2), dense)),
+                                index::InvalidNode);
+        m_firstNames[record] = node;
     }
 
     std::string m_file;
@@ -426,7 +461,9 @@ private:
     std::vector<uint8_t> m_buffer; // one read buffer for every file hashed, no bigger than the largest file
     index::LayerScan& m_scan;
     index::TreeIndexBuilder m_builder;
-    std::map<uint64_t, std::string> m_firstNames; // MFT record -> first path seen
+    uint64_t m_recordCount = 0; // the MFT's, as libfsntfs reads its size
+    std::vector<index::NodeId> m_firstNames; // MFT record -> node of the first name seen
+    std::unordered_map<uint64_t, index::NodeId> m_firstNamesBeyond;
     std::set<uint64_t> m_visitedDirectories; // a damaged index must not make the walk loop
     uint64_t m_nextIndex = 0;
     uint64_t m_entries = 0;

@@ -591,6 +591,20 @@ bool TreeIndexBuilder::contains(std::string_view path) const
     return m_impl->lookup(path) != InvalidNode;
 }
 
+std::string TreeIndexBuilder::path(NodeId node) const
+{
+    std::vector<std::string_view> parts;
+    for (NodeId n = node; n != 0 && n < m_impl->nodes.size(); n = m_impl->nodes[n].parent)
+        parts.push_back(m_impl->name(m_impl->nodes[n]));
+    std::string out;
+    for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+        if (!out.empty())
+            out.push_back('/');
+        out.append(*it);
+    }
+    return out;
+}
+
 size_t TreeIndexBuilder::memoryBytes() const
 {
     return m_impl->memoryBytes();
