@@ -24,6 +24,17 @@ TreeIndex::NodeRange TreeIndex::children(NodeId node) const
     return NodeRange(first, end);
 }
 
+std::string joinLeafFirst(const std::vector<std::string_view>& names)
+{
+    std::string out;
+    for (auto it = names.rbegin(); it != names.rend(); ++it) {
+        if (!out.empty())
+            out.push_back('/');
+        out.append(*it);
+    }
+    return out;
+}
+
 std::string TreeIndex::path(NodeId node) const
 {
     if (node == root())
@@ -31,13 +42,7 @@ std::string TreeIndex::path(NodeId node) const
     std::vector<std::string_view> parts;
     for (NodeId n = node; n != root() && n != InvalidNode; n = m_nodes[n].parent)
         parts.push_back(name(n));
-    std::string out;
-    for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-        if (!out.empty())
-            out.push_back('/');
-        out.append(*it);
-    }
-    return out;
+    return joinLeafFirst(parts);
 }
 
 NodeId TreeIndex::find(std::string_view path) const

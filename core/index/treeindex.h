@@ -24,6 +24,9 @@ namespace layerscope::index {
 using NodeId = uint32_t;
 inline constexpr NodeId InvalidNode = UINT32_MAX;
 
+// A node's path from its names, given leaf first (as walking up the parents finds them): "a/b/c".
+std::string joinLeafFirst(const std::vector<std::string_view>& names);
+
 // The compact, immutable tree of one layer (or of a merged chain). Built once by TreeIndexBuilder, then shared
 // read-only by the CLI, the diff engine and the UI models, which address nodes by NodeId (a model's internal id).
 //

@@ -596,13 +596,7 @@ std::string TreeIndexBuilder::path(NodeId node) const
     std::vector<std::string_view> parts;
     for (NodeId n = node; n != 0 && n < m_impl->nodes.size(); n = m_impl->nodes[n].parent)
         parts.push_back(m_impl->name(m_impl->nodes[n]));
-    std::string out;
-    for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-        if (!out.empty())
-            out.push_back('/');
-        out.append(*it);
-    }
-    return out;
+    return joinLeafFirst(parts);
 }
 
 size_t TreeIndexBuilder::memoryBytes() const
