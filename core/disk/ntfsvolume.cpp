@@ -4,7 +4,6 @@
 #include "disk/diskfile.h"
 
 #include "common/error.h"
-#include "image/diskinfo.h"
 #include "io/platformfile.h"
 
 namespace layerscope::disk {
@@ -12,14 +11,6 @@ namespace layerscope::disk {
 namespace fs = std::filesystem;
 
 namespace {
-
-// Checks the disk's own header before libvhdi sees it: our reader verifies the VHDX header and region checksums and
-// the VHD footer checksum (MS-VHDX §2.2.2), which libvhdi 20210425 does not, and names the offset of what is wrong.
-const fs::path& checked(const fs::path& path)
-{
-    (void)image::readDiskInfo(path);
-    return path;
-}
 
 // A file's data (or one alternate data stream of it) read through libfsntfs; the entry (and stream) stay open
 // while the source lives.
@@ -94,7 +85,7 @@ std::unique_ptr<io::ByteSource> openDiskFile(const fs::path& disk, const std::st
 
 NtfsVolume::NtfsVolume(const fs::path& path)
     : m_file(io::pathToUtf8(path))
-    , m_disk(checked(path))
+    , m_disk(path)
     , m_range(findNtfsVolume(m_disk))
     , m_io(m_disk, m_range)
 {

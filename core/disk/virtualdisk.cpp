@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "disk/libyalerror.h"
+#include "image/diskinfo.h"
 #include "io/platformfile.h"
 
 #include <libvhdi.h>
@@ -43,6 +44,14 @@ void openChain(const fs::path& path, std::vector<FileHandle>& chain)
     const std::string name = io::pathToUtf8(path);
     if (chain.size() > MaxChainDepth)
         throw Error({name, {}, {}, {}}, "differencing disk chain deeper than 64 (a loop of parents?)");
+    // Our own header reader first, for the disk and each parent: it checks the checksums libvhdi 20210425 does not,
+    // and whether a log waits to be replayed, which libvhdi ignores (it would hand out the blocks as they were
+    // before the disk's last writes).
+    if (image::readDiskInfo(path).logPending)
+        throw Error({name, {}, {}, {}},
+                    "the disk has a log that was never replayed (it was not closed cleanly: its last writes are in "
+                    "the log, not yet in its blocks); LayerScope reads disks as they are and does not replay logs. "
+                    "Attach and detach it once in Windows (Mount-VHD, Dismount-VHD), which replays the log");
     libvhdi_error_t* error = nullptr;
     libvhdi_file_t* raw = nullptr;
     if (libvhdi_file_initialize(&raw, &error) != 1)

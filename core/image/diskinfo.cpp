@@ -288,6 +288,8 @@ std::string diskSummary(const VhdxInfo& disk)
         out += ", " + std::to_string(disk.logicalSectorSize) + "-byte sectors";
     if (!disk.parentPath.empty())
         out += ", parent " + disk.parentPath;
+    if (disk.logPending)
+        out += ", log not replayed (not closed cleanly)";
     return out;
 }
 

@@ -5,6 +5,7 @@
 #include "image/filerangesource.h"
 #include "io/platformfile.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <optional>
@@ -54,6 +55,7 @@ const Guid PhysicalSectorSize = guid("CDA348C7-445D-4471-9CC9-E9885251C556");
 const Guid ParentLocator = guid("A8D35F2D-B30B-454D-ABF7-D3D84834AB0C");
 
 constexpr uint64_t KiB = 1024;
+constexpr uint64_t MiB = 1024 * KiB;
 constexpr uint64_t HeaderOffsets[2] = {64 * KiB, 128 * KiB};
 constexpr uint64_t RegionTableOffsets[2] = {192 * KiB, 256 * KiB};
 constexpr uint32_t MaxItemLength = 1024 * 1024;
@@ -194,6 +196,8 @@ VhdxInfo readVhdxInfo(const std::filesystem::path& path)
 
     // §2.2.2: two headers; the valid one with the larger sequence number is current.
     std::optional<uint64_t> bestSequence;
+    std::vector<uint8_t> current;
+    uint64_t currentOffset = 0;
     for (const uint64_t offset : HeaderOffsets) {
         const auto header = file.read(offset, 4 * KiB, "header");
         if (std::memcmp(header.data(), "head", 4) != 0 || !checksumHolds(header))
@@ -202,12 +206,26 @@ VhdxInfo readVhdxInfo(const std::filesystem::path& path)
         if (bestSequence && sequence <= *bestSequence)
             continue;
         bestSequence = sequence;
+        current = header;
+        currentOffset = offset;
         const uint16_t version = le16(header.data() + 66);
         if (version != 1)
             file.fail(offset + 66, "header version " + std::to_string(version) + ", expected 1");
     }
     if (!bestSequence)
         file.fail(HeaderOffsets[0], "neither header (at 64 KiB and 128 KiB) has a valid signature and checksum");
+    // §2.2.2.1: LogGuid at 48, LogLength at 68, LogOffset at 72. A zero LogGuid means an empty log, whatever the
+    // region holds; otherwise the region must be whole MiB inside the file, past the header section.
+    info.logPending = std::any_of(current.begin() + 48, current.begin() + 64, [](uint8_t b) { return b != 0; });
+    if (info.logPending) {
+        const uint32_t logLength = le32(current.data() + 68);
+        const uint64_t logOffset = le64(current.data() + 72);
+        if (logLength == 0 || logLength % MiB != 0 || logOffset % MiB != 0 || logOffset < MiB || logOffset > file.size()
+            || logLength > file.size() - logOffset)
+            file.fail(currentOffset + 68,
+                      "the header names a log to replay (" + std::to_string(logLength) + " bytes at byte "
+                          + std::to_string(logOffset) + ") that is not whole MiB inside the file: the log is broken");
+    }
 
     // §2.2.3: the region table (two copies); we need the metadata region.
     std::optional<std::pair<uint64_t, uint32_t>> metadata;

@@ -29,6 +29,10 @@ struct VhdxInfo
     // volume_path, absolute_win32_path, ...) and the path we would try first (relative_path, else the others).
     std::vector<std::pair<std::string, std::string>> parentLocator;
     std::string parentPath;
+    // The current header names a log (a non-zero LogGuid, §2.2.2.1): the disk was not closed cleanly and its last
+    // writes are in the log, not yet in its blocks. Only Windows replays it; readers that take the blocks as they
+    // are would read the disk as it was before those writes (or torn, mid-update).
+    bool logPending = false;
 };
 
 // "fixed", "dynamic", "differencing".

@@ -450,6 +450,10 @@ private slots:
         QTest::newRow("no NTFS") << QString::fromStdString(disks("no-ntfs.vhdx").string())
                                  << "no NTFS volume: the disk starts with neither an NTFS boot sector nor a partition "
                                     "table";
+        QTest::newRow("log not replayed") << QString::fromStdString(disks("pending-log.vhdx").string())
+                                          << "the disk has a log that was never replayed";
+        QTest::newRow("broken log") << QString::fromStdString(disks("broken-log.vhdx").string())
+                                    << "that is not whole MiB inside the file: the log is broken";
         // The image fixtures' differencing VHD names .\base.vhd, which is not beside it.
         QTest::newRow("missing parent") << QString::fromStdString(
             testsupport::fixture("images/disks/differencing.vhd").string())
