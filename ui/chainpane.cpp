@@ -172,6 +172,7 @@ QList<QAction*> ChainPane::diskActions(QObject* parent)
 
 void ChainPane::setSource(std::shared_ptr<const LoadedSource> source)
 {
+    m_model->setSource(source); // first: the facts below read its totals
     QStringList facts;
     QString tooltip;
     if (source) {
@@ -187,16 +188,10 @@ void ChainPane::setSource(std::shared_ptr<const LoadedSource> source)
             facts << tr("tag: %1").arg(QString::fromStdString(tag).toHtmlEscaped());
         if (!source->layers.empty()) {
             facts << (source->layers.size() == 1 ? tr("1 layer") : tr("%1 layers").arg(source->layers.size()));
-            uint64_t stored = 0;
-            uint64_t uncompressed = 0;
-            for (const auto& layer : source->layers) {
-                stored += layer.present ? layer.storedSize : 0;
-                uncompressed += layer.present ? layer.uncompressedSize : 0;
-            }
-            facts << (source->kind != "layer-folder"
-                          ? tr("total %1 stored, %2 uncompressed")
-                                .arg(Formatting::size(stored), Formatting::size(uncompressed))
-                          : tr("total %1 in the folders").arg(Formatting::size(stored)));
+            const QString stored = Formatting::size(m_model->totalStoredSize());
+            facts << (m_model->hasTars() ? tr("total %1 stored, %2 uncompressed")
+                                               .arg(stored, Formatting::size(m_model->totalUncompressedSize()))
+                                         : tr("total %1 in the folders").arg(stored));
         }
         // Notes (how a layer folder's parents were found, which platform was picked) can run to many lines: counted
         // here and listed in the tooltip, so that they never push the layers out of sight. The first findings stay
@@ -228,7 +223,6 @@ void ChainPane::setSource(std::shared_ptr<const LoadedSource> source)
     }
     m_facts->setText(facts.join(QStringLiteral(" · ")));
     m_facts->setToolTip(tooltip);
-    m_model->setSource(std::move(source));
     ColumnWidths::fit(m_view);
     updateActions();
 }
