@@ -222,10 +222,10 @@ inline std::vector<std::vector<Entry>> chainLayers()
     return {base, one, two, three, four};
 }
 
-// Writes the chain as an OCI image layout (gzip layers) at `out`.
-inline void writeChain(const std::filesystem::path& out, baselayer::OutputFormat format = baselayer::OutputFormat::Oci)
+// Writes `layers` as an image (OCI layout with gzip layers unless `format` says otherwise) at `out`.
+inline void writeChain(const std::filesystem::path& out, const std::vector<std::vector<Entry>>& layers,
+                       baselayer::OutputFormat format = baselayer::OutputFormat::Oci)
 {
-    const auto layers = chainLayers();
     std::vector<baselayer::LayerToPackage> packaged;
     for (size_t i = 0; i < layers.size(); ++i)
         packaged.push_back(
@@ -234,6 +234,12 @@ inline void writeChain(const std::filesystem::path& out, baselayer::OutputFormat
     options.format = format;
     options.tag = "squash/chain:1";
     baselayer::packageImage(packaged, out, options);
+}
+
+// Writes the chain above.
+inline void writeChain(const std::filesystem::path& out, baselayer::OutputFormat format = baselayer::OutputFormat::Oci)
+{
+    writeChain(out, chainLayers(), format);
 }
 
 } // namespace squashchain

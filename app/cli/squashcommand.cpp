@@ -113,6 +113,8 @@ int runSquash(const QStringList& args)
                                    {"linksMadeFiles", r.linksMadeFiles},
                                    {"lowerLayersRead", r.lowerKnown},
                                    {"mergedHives", r.mergedHives},
+                                   {"spilledBytes", r.spilledBytes},
+                                   {"spilledEntries", r.spilledEntries},
                                    {"layerDigest", r.layerDigest},
                                    {"diffId", r.diffId}};
             if (!r.manifestDigest.empty()) {

@@ -64,6 +64,13 @@ public:
         return {toDigestString(hashing.digest()), hashing.size()};
     }
 
+    // Counts a blob that was moved in rather than copied.
+    void skip(uint64_t size)
+    {
+        m_done += size;
+        m_progress.advance(m_done, m_total);
+    }
+
     // The diff_id of a stored blob (any compression): one pass that only hashes.
     std::string diffIdOf(std::unique_ptr<io::ByteSource> stored)
     {
@@ -370,9 +377,31 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
             }
             copyBlob(blobs.openLayer(i), layer.foreign, layer.urls, layer.expectedStoredDigest);
         };
+        // The new layer, moved in when the caller lets us and its compression is one OCI names.
+        auto addNewLayer = [&]() -> std::string {
+            if (!options.movableLayerDigest.empty()) {
+                std::vector<uint8_t> head;
+                io::Compression compression;
+                {
+                    io::FileSource blob(layerBlob);
+                    compression = compressionOf(blob, head);
+                }
+                if (compression == io::Compression::None || compression == io::Compression::Gzip
+                    || compression == io::Compression::Zstd) {
+                    const uint64_t size = fs::file_size(layerBlob);
+                    fs::rename(layerBlob, blobDir / digestHex(options.movableLayerDigest));
+                    copier.skip(size);
+                    layers.push_back({{"mediaType", ociLayerType(compression, false)},
+                                      {"digest", options.movableLayerDigest},
+                                      {"size", size}});
+                    return options.movableLayerDigest;
+                }
+            }
+            return copyBlob(std::make_unique<io::FileSource>(layerBlob), false, {}, {});
+        };
         for (size_t i = 0; i < keep; ++i)
             copyParentLayer(i);
-        result.layerDigest = copyBlob(std::make_unique<io::FileSource>(layerBlob), false, {}, {});
+        result.layerDigest = addNewLayer();
         for (size_t i = upperFrom; i < img.layers.size(); ++i)
             copyParentLayer(i);
 

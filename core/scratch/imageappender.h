@@ -25,6 +25,9 @@ struct AppendOptions
     wcow::PaxTime created {1704067200, 0}; // config "created" and the new history entry
     std::string tag; // image name:tag (docker RepoTags, OCI ref.name annotation)
     std::string layerDiffId; // the new layer's diff_id when the caller knows it (saves a pass over the layer)
+    // `layerBlob` is the caller's own temporary file, on the output's volume, and this is its digest as stored: an
+    // OCI output takes the file by a rename instead of a copy, so the layer is never on disk twice.
+    std::string movableLayerDigest;
     bool overwrite = false;
     Progress* progress = nullptr;
 };

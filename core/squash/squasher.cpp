@@ -82,11 +82,9 @@ SquashResult squashImage(const fs::path& sourcePath, const fs::path& output, con
     }
     const SquashPlan plan = planSquash(pointers, first, progress);
 
-    const fs::path scratchFile = io::hiddenSibling(output, ".squash-");
     SquashLayerWriter writer(
         plan, [&](size_t k) { return source->openLayerBlob(k); }, [&](size_t k) { return source->layerName(k); },
-        scratchFile);
-    writer.collect(progress);
+        io::hiddenSibling(output, ".squash-spill-"));
 
     SquashResult result;
     result.output = output;
@@ -97,12 +95,16 @@ SquashResult squashImage(const fs::path& sourcePath, const fs::path& output, con
     result.layout = plan.base ? "windows-base" : "windows-delta";
     result.entries = writer.entries();
     result.whiteouts = writer.whiteouts();
-    result.hardLinks = writer.hardLinks();
-    result.linksMadeFiles = writer.linksMadeFiles();
     result.lowerKnown = plan.lowerKnown;
-    result.mergedHives = writer.mergedHives();
 
-    const auto writeTar = [&](io::ByteSink& sink) { writer.write(sink, progress); };
+    const auto writeTar = [&](io::ByteSink& sink) {
+        writer.write(sink, progress);
+        result.hardLinks = writer.hardLinks();
+        result.linksMadeFiles = writer.linksMadeFiles();
+        result.mergedHives = writer.mergedHives();
+        result.spilledBytes = writer.spilledBytes();
+        result.spilledEntries = writer.spilledEntries();
+    };
     baselayer::PackageOptions package;
     package.overwrite = options.overwrite;
     package.progress = options.progress;
@@ -134,6 +136,7 @@ SquashResult squashImage(const fs::path& sourcePath, const fs::path& output, con
     append.created = options.created;
     append.tag = options.tag;
     append.layerDiffId = packaged.diffId;
+    append.movableLayerDigest = packaged.digest; // the staged layer moves into an OCI layout: no second copy
     append.overwrite = options.overwrite;
     append.progress = options.progress;
     const scratch::AppendResult appended = scratch::appendLayer(sourcePath, staged.path, output, append);

@@ -42,6 +42,10 @@ struct SquashResult
     uint64_t linksMadeFiles = 0; // links whose file the range replaced or deleted, written as that file
     bool lowerKnown = true; // false: a layer below the range is absent, whiteouts are the range's own
     std::vector<std::string> mergedHives;
+    // Temporary space beside the output: entries that came before their folder and hard link headers (the layer
+    // itself is never staged uncompressed).
+    uint64_t spilledBytes = 0;
+    uint64_t spilledEntries = 0; // entries met before their folder, or between a file and its stream
     std::string layerDigest; // the squashed layer as stored
     std::string diffId;
     std::string configDigest; // image formats only

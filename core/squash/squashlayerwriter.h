@@ -18,17 +18,18 @@ class ByteSink;
 
 namespace layerscope::squash {
 
-// Writes the one layer a SquashPlan describes, in two steps:
-//  1. collect(): one pass over each layer blob that holds an entry of the plan, in layer order. Each entry is written
-//     as it streams by — its header as read (every PAX record kept: attributes, security descriptor, the four times,
-//     EAs, reparse data) under its new path, then its data — into a scratch file beside the output; the hives to
-//     merge are read into memory, merged (hive::mergeLayeredHive, hive::combineDeltaHives) and written after the
-//     last layer, and so are the whiteouts. Memory holds two numbers per entry, never file data.
-//  2. write(): the tar in the order importers need (wcow-layer-format §1.2): the target tree depth first, parents
-//     before children, each file's alternate data streams right after it (§1.6), a folder's whiteouts right after
-//     the folder, hard links last so that their targets come first (§1.3), then the end marker. Entries are copied
-//     from the scratch file by position.
-// The scratch file holds the squashed layer uncompressed and is removed with the writer.
+// Writes the one layer a SquashPlan describes in one pass over the range's layer blobs, all of them open at once,
+// straight into the output — no copy of the layer is staged (issue 17: temporary space at most the output's size).
+//
+// The tar must be in the order importers need (wcow-layer-format §1.2): a folder before what it holds, each
+// alternate data stream right after its file (§1.6), hard links after their targets (§1.3). Each layer blob is
+// already in that order for its own entries, so the layers are merged like sorted lists: an entry is written as it
+// streams by once the folder that holds it has been written; a stream is pulled in right after its file. An entry
+// met before its folder (the folder comes from a later layer that is not that far yet — rare, since each layer
+// lists the folders it touches first) waits in a spill file beside the output, and so do hard links (headers only)
+// until the end. The hives to merge are read into memory as they pass, merged (hive::mergeLayeredHive,
+// hive::combineDeltaHives) and written after the last layer, and so are the whiteouts of folders that are not in
+// the layer. Memory holds a few numbers per entry, about 2 MiB of buffers per open layer, never file data.
 class SquashLayerWriter
 {
 public:
@@ -37,37 +38,38 @@ public:
     using LayerName = std::function<std::string(size_t layer)>;
 
     SquashLayerWriter(const SquashPlan& plan, OpenLayer openLayer, LayerName layerName,
-                      std::filesystem::path scratchFile);
+                      std::filesystem::path spillFile);
     ~SquashLayerWriter();
     SquashLayerWriter(const SquashLayerWriter&) = delete;
     SquashLayerWriter& operator=(const SquashLayerWriter&) = delete;
 
-    void collect(Progress& progress);
-    // Writes the complete tar (end marker included); does not finish the sink.
-    void write(io::ByteSink& sink, Progress& progress) const;
+    // Writes the complete tar (end marker included); does not finish the sink. Call it once.
+    void write(io::ByteSink& sink, Progress& progress);
 
-    uint64_t entries() const { return m_chunks.size(); }
+    uint64_t entries() const { return m_plan.items.size() + m_plan.whiteouts.size(); }
     uint64_t whiteouts() const { return m_plan.whiteouts.size(); }
+    // The counts below are known once write() has run.
     uint64_t hardLinks() const { return m_hardLinks; }
     // Hard links whose file was replaced or deleted later in the range: written as the file they reached.
     uint64_t linksMadeFiles() const { return m_linksMadeFiles; }
     // "SYSTEM" … for a base squash, "System_Delta" … for a delta squash: the hives whose registry was merged.
     const std::vector<std::string>& mergedHives() const { return m_mergedHives; }
+    // Bytes that had to wait in the spill file (entries met before their folder, hard link headers).
+    uint64_t spilledBytes() const { return m_spilledBytes; }
+    // Entries that waited there: met before their folder, or between a file and its stream.
+    uint64_t spilledEntries() const { return m_spilledEntries; }
 
 private:
-    struct Chunk
-    {
-        uint64_t offset = 0;
-        uint64_t length = 0;
-    };
+    class Pass;
 
     const SquashPlan& m_plan;
     OpenLayer m_openLayer;
     LayerName m_layerName;
-    std::filesystem::path m_scratch;
-    std::vector<Chunk> m_chunks; // items first (plan order), then whiteouts (plan order)
+    std::filesystem::path m_spillFile;
     uint64_t m_hardLinks = 0;
     uint64_t m_linksMadeFiles = 0;
+    uint64_t m_spilledBytes = 0;
+    uint64_t m_spilledEntries = 0;
     std::vector<std::string> m_mergedHives;
 };
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Benchmark of `layerscope-cli squash` (issue 17) beside `layerscope-cli inspect --json` of the same image, measured
-# in one run, with peak memory. Squash reads every layer up to the top of the range once to build the trees (as
-# inspect does, without hashing files), reads the range's layers a second time to copy the surviving entries into
-# a scratch file, then writes the squashed layer (gzip for an OCI output) and copies the kept layers' blobs. So it
-# is expected to cost roughly inspect + one more decompression of the range + one compression of the result.
+# in one run, with peak memory and the peak temporary space beside the output. Squash reads every layer up to the
+# top of the range once to build the trees (as inspect does, without hashing files), reads the range's layers a
+# second time — all at once, merged straight into the output — and writes the squashed layer (gzip for an OCI
+# output, staged beside the output) and copies the kept layers' blobs. So it is expected to cost roughly inspect +
+# one more decompression of the range + one compression of the result, with temporary space at most the output's.
 #
 # usage: tests/bench/squash.sh [BUILD_DIR]          (default: build/)
 # environment: WORK=DIR   keep the generated image there and reuse it on the next run
@@ -37,6 +38,22 @@ echo "measuring layerscope-cli squash --format layer (plain tar) ..."
 read -r t_layer rss_layer status < <(best sh -c "'$cli' squash --force --format layer '$image' -o '$work/squashed.tar' > /dev/null")
 [ "$status" = 0 ] || { echo "squash.sh: squash --format layer exited $status" >&2; exit 1; }
 
+# Temporary space: the hidden files and folders beside the output (the staged layer, spill files, the output's own
+# temporary name), sampled every 20 ms during one more OCI run; the output counts once it is in place.
+echo "measuring the temporary space of squash (OCI output) ..."
+rm -rf "$work/squashed"
+"$cli" squash --json "$image" -o "$work/squashed" > "$work/squash.json" &
+squash_pid=$!
+peak_temp=0
+while kill -0 "$squash_pid" 2>/dev/null; do
+    now=$( (du -sb "$work"/.[!.]* "$work"/..?* 2>/dev/null || true) | awk '{ s += $1 } END { print s + 0 }')
+    [ "$now" -gt "$peak_temp" ] && peak_temp=$now
+    sleep 0.02
+done
+wait "$squash_pid" || { echo "squash.sh: squash exited $?" >&2; exit 1; }
+output_size=$(du -sb "$work/squashed" | cut -f1)
+spilled=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["spilledBytes"])' "$work/squash.json")
+
 # And it must be right: the squashed image verifies and shows the same merged tree.
 "$cli" verify "$image" > /dev/null
 "$cli" verify "$work/squashed" > /dev/null || { echo "squash.sh: the squashed image does not verify" >&2; exit 1; }
@@ -54,6 +71,7 @@ echo "input: 3 layers, $((stored / 1048576)) MiB gzip, $((tar / 1048576)) MiB ta
 echo "inspect --json:               $t_inspect s, peak RSS $((rss_inspect / 1024)) MiB"
 echo "squash (oci, gzip):           $t_oci s, peak RSS $((rss_oci / 1024)) MiB"
 echo "squash --format layer (tar):  $t_layer s, peak RSS $((rss_layer / 1024)) MiB"
+echo "peak temporary space:         $((peak_temp / 1048576)) MiB beside an output of $((output_size / 1048576)) MiB (spilled $spilled bytes)"
 echo "ratio squash oci / inspect:   $(calc "$t_oci / $t_inspect")x"
 echo "ratio squash tar / inspect:   $(calc "$t_layer / $t_inspect")x"
 echo "merged tree of the squashed image: identical; verify: ok"

@@ -11,14 +11,18 @@
 #include "image/imagesource.h"
 #include "image/mergedregistry.h"
 #include "index/layerscan.h"
+#include "io/decompressingsource.h"
 #include "report/entryjson.h"
 #include "squash/squasher.h"
+#include "tar/tarreader.h"
+#include "wcow/entrydecoder.h"
 
 #include "squashchain.h"
 #include "testsupport.h"
 
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -156,6 +160,42 @@ private:
     int m_poll;
     mutable int m_polls = 0;
 };
+
+// The order importers need, checked on a squashed layer's tar: a folder before what it holds, a stream right after its
+// file, hard links after everything else. Returns the paths in tar order.
+std::vector<std::string> checkImporterOrder(const fs::path& layerTar)
+{
+    std::vector<std::pair<std::string, char>> entries;
+    auto source = io::openDecompressedFile(layerTar);
+    tar::TarReader reader(*source);
+    for (tar::TarHeader h; reader.next(h);)
+        entries.emplace_back(wcow::normalizePath(h.path), h.type);
+    std::set<std::string> all;
+    for (const auto& [path, type] : entries)
+        all.insert(path);
+    std::set<std::string> seen;
+    std::vector<std::string> order;
+    bool inLinks = false;
+    for (size_t i = 0; i < entries.size(); ++i) {
+        const auto& [path, type] = entries[i];
+        const std::string parent(wcow::parentPath(path));
+        if (all.contains(parent) && !seen.contains(parent))
+            throw std::runtime_error(path + " comes before its folder");
+        const std::string_view name = wcow::baseName(path);
+        if (const size_t colon = name.find(':'); colon != std::string_view::npos) {
+            const std::string file = path.substr(0, path.size() - name.size() + colon);
+            if (i == 0 || (entries[i - 1].first != file && !entries[i - 1].first.starts_with(file + ":")))
+                throw std::runtime_error(path + " does not follow its file");
+        }
+        if (type == tar::typeflag::HardLink)
+            inLinks = true;
+        else if (inLinks)
+            throw std::runtime_error(path + " comes after a hard link");
+        seen.insert(path);
+        order.push_back(path);
+    }
+    return order;
+}
 
 } // namespace
 
@@ -388,6 +428,49 @@ private slots:
         QCOMPARE(squashedManifest["layers"][0]["urls"], base["urls"]);
         QVERIFY(!fs::exists(out / "blobs/sha256" / base["digest"].get<std::string>().substr(7)));
         compareMergedViews(foreign, out, {"Hives/Software_Delta"});
+    }
+
+    void entriesAheadOfTheirFolderWaitAndStreamsFollowTheirFile()
+    {
+        // Layer 1 lists Data/late.txt before anything, but Data's entry comes from layer 2, which itself lists
+        // App/early.txt before Data and App comes from layer 1: each layer waits for the other, so one entry must
+        // wait in the spill file. f.txt's stream comes after an unrelated folder, yet must follow f.txt.
+        using namespace squashchain;
+        const fs::path root = fs::path(m_dir.path().toStdString());
+        const std::vector<std::vector<Entry>> layers
+            = {chainLayers()[0],
+               {file("Files/Data/late.txt", "waits for its folder"), dir("Files/App"), file("Files/App/f.txt", "f"),
+                dir("Files/App/Between"), stream("Files/App/f.txt:s1", "the stream"),
+                squashchain::link("Files/App/f-link", "Files/App/f.txt")},
+               {file("Files/App/early.txt", "needs App from below"), dir("Files/Data")}};
+        const fs::path chain = root / "crossed-chain";
+        writeChain(chain, layers);
+
+        const fs::path layer = root / "crossed-layer.tar";
+        const squash::SquashResult r = squash::squashImage(chain, layer, {.format = baselayer::OutputFormat::Tar});
+        QCOMPARE(r.spilledEntries, uint64_t(2)); // late.txt, and Between (read to reach f.txt's stream)
+        QVERIFY(r.spilledBytes > 2 * 1024);
+        QCOMPARE(r.hardLinks, uint64_t(1));
+        std::vector<std::string> order;
+        try {
+            order = checkImporterOrder(layer);
+        } catch (const std::exception& e) {
+            QFAIL(e.what());
+        }
+        QCOMPARE(order.size(), size_t(r.entries));
+        const auto at
+            = [&](const std::string& path) { return std::find(order.begin(), order.end(), path) - order.begin(); };
+        QCOMPARE(at("Files/App/f.txt:s1"), at("Files/App/f.txt") + 1);
+        QVERIFY(at("Files/Data/late.txt") > at("Files/Data"));
+        QCOMPARE(order.back(), std::string("Files/App/f-link"));
+
+        const fs::path image = root / "crossed-oci";
+        squash::squashImage(chain, image, {});
+        compareMergedViews(chain, image, {});
+        verifyClean(chain, image);
+        // The spill files went with the squash.
+        for (const auto& e : fs::directory_iterator(root))
+            QVERIFY2(e.path().filename().string().find(".squash-") == std::string::npos, e.path().c_str());
     }
 
     void cancelLeavesNothingBehind()
