@@ -26,7 +26,6 @@ namespace {
 
 // NTFS attribute type codes (the $AttrDef of every volume; MS-FSCC does not list them, libfsntfs's documentation
 // of the format does).
-constexpr uint32_t AttributeFileName = 0x30;
 constexpr uint32_t AttributeReparsePoint = 0xC0;
 // $FILE_NAME name spaces: 2 is a DOS 8.3 alias, which Windows lists under its long name only.
 constexpr uint8_t NameSpaceDos = 2;

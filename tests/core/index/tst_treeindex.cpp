@@ -98,10 +98,14 @@ template<typename Sink> void windowsLikeEntries(Sink&& sink)
         for (int f = 0; f < 20; ++f)
             add(dir + "/driver" + std::to_string(f) + (f % 2 ? ".sys" : ".cat"), EntryType::File);
     }
-    for (int p = 0; count < 100000; ++p)
+    // add() counts: a while loop, since clang's for-loop analysis cannot see the lambda change `count`.
+    int p = 0;
+    while (count < 100000) {
         add("Files/Windows/servicing/Packages/Package_for_KB" + std::to_string(4500000 + p)
                 + "~31bf3856ad364e35~amd64~~10.0.1." + std::to_string(p % 4000) + ".mum",
             EntryType::File);
+        ++p;
+    }
 }
 
 } // namespace
