@@ -24,6 +24,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -89,26 +90,33 @@ QJsonArray goPaxRecords(const std::vector<tar::PaxRecord>& records)
 QString contentDigest(tar::TarReader& reader)
 {
     constexpr size_t Window = 64 * 1024;
+    static const std::vector<uint8_t> zeros(Window, 0);
     std::vector<uint8_t> window;
     window.reserve(Window);
     Sha256 hash;
     uint64_t total = 0;
-    auto flush = [&] {
-        if (std::all_of(window.begin(), window.end(), [](uint8_t b) { return b == 0; }))
+    auto add = [&](std::span<const uint8_t> bytes) {
+        // memcmp rather than a loop: the holes are 60 GB, and an instrumented loop took a minute a file under ASan.
+        if (std::memcmp(bytes.data(), zeros.data(), bytes.size()) == 0)
             hash.update(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>("z"), 1));
         else
-            hash.update(window);
-        total += window.size();
-        window.clear();
+            hash.update(bytes);
+        total += bytes.size();
     };
     for (auto chunk = reader.readDataChunk(Window - window.size()); !chunk.empty();
          chunk = reader.readDataChunk(Window - window.size())) {
+        if (window.empty() && chunk.size() == Window) {
+            add(chunk); // a whole window as it came: no copy
+            continue;
+        }
         window.insert(window.end(), chunk.begin(), chunk.end());
-        if (window.size() == Window)
-            flush();
+        if (window.size() == Window) {
+            add(window);
+            window.clear();
+        }
     }
     if (!window.empty())
-        flush();
+        add(window);
     const std::string length = std::to_string(total);
     hash.update(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(length.data()), length.size()));
     return QString::fromStdString(toHex(hash.finish()));
