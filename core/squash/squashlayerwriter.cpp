@@ -458,7 +458,9 @@ void SquashLayerWriter::Pass::run()
             continue;
         const std::string file = item.path.substr(0, item.path.size() - name.size() + colon);
         const index::NodeId node = target.find(file);
-        if (node != index::InvalidNode && itemOf[node] != None) {
+        // A hard link is written at the end, header only; a stream under its name just waits for its folder.
+        if (node != index::InvalidNode && itemOf[node] != None
+            && m_plan.items[itemOf[node]].type != wcow::EntryType::Hardlink) {
             m_ownerOf[i] = itemOf[node];
             m_streamsOf[itemOf[node]].push_back(uint32_t(i));
         }
