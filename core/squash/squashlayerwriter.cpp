@@ -128,7 +128,8 @@ SquashLayerWriter::Pass::Pass(SquashLayerWriter& owner, io::ByteSink& sink, Prog
     , m_out(sink)
 {
     m_waitSpill.path = owner.m_spillFile;
-    m_linkSpill.path = owner.m_spillFile.string() + "-links";
+    m_linkSpill.path = owner.m_spillFile;
+    m_linkSpill.path += "-links"; // not string(): it throws on Windows for names outside the code page
 }
 
 bool SquashLayerWriter::Pass::head(Layer& layer)
