@@ -214,6 +214,25 @@ void DetailsPane::showEntry(std::shared_ptr<const index::TreeIndex> tree, index:
     m_security->setSddl(entry.sddl, directory);
 }
 
+void DetailsPane::setDigest(const QString& text)
+{
+    const auto found = m_fields->findItems(tr("SHA-256"), Qt::MatchExactly, 0);
+    if (!found.isEmpty()) {
+        found.first()->setText(1, text);
+        found.first()->setToolTip(1, text);
+        return;
+    }
+    // Where showEntry() puts it: before the tar and layer rows, or else before the security descriptor.
+    int at = m_fields->topLevelItemCount();
+    for (const QString& next : {tr("Tar entry"), tr("Layer"), tr("Security descriptor")})
+        if (const auto items = m_fields->findItems(next, Qt::MatchExactly, 0); !items.isEmpty()) {
+            at = std::min(at, m_fields->indexOfTopLevelItem(items.first()));
+        }
+    auto* item = new QTreeWidgetItem({tr("SHA-256"), text});
+    item->setToolTip(1, text);
+    m_fields->insertTopLevelItem(at, item);
+}
+
 void DetailsPane::showPreviewMessage(const QString& message)
 {
     m_preview->setPlainText(message);

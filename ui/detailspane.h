@@ -46,6 +46,8 @@ public:
     void showPreviewMessage(const QString& message);
     // Whether "Read as Hive" can be offered for the entry shown.
     void setHiveAvailable(bool available, const QString& reason = {});
+    // Sets the SHA-256 row of the entry shown (a hash, or a word on its progress), adding it where it belongs.
+    void setDigest(const QString& text);
     void clear();
 
     QTabWidget* tabs() const { return m_tabs; }

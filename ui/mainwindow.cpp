@@ -18,6 +18,7 @@
 #include "image/imagesource.h"
 #include "image/mergedregistry.h"
 #include "io/atomicfile.h"
+#include "io/hashingsink.h"
 #include "layertreemodel.h"
 #include "mainmenus.h"
 #include "readmedialog.h"
@@ -407,6 +408,7 @@ void MainWindow::entrySelected(std::shared_ptr<const index::TreeIndex> tree, ind
                                       : DetailsPane::Origin::Layer;
     m_details->showEntry(tree, node, origin, m_tree->model()->folderSizes().get());
     m_runner->discard(QStringLiteral("preview"));
+    m_runner->discard(QStringLiteral("digest"));
     const auto* record = tree ? tree->record(node) : nullptr;
     if (!record)
         return;
@@ -425,6 +427,40 @@ void MainWindow::entrySelected(std::shared_ptr<const index::TreeIndex> tree, ind
                 m_details->showPreview(bytes, size);
         },
         [this](const QString& message) { m_details->showPreviewMessage(tr("Cannot read the data: %1").arg(message)); });
+    if (origin == DetailsPane::Origin::Volume && !record->has(index::TreeIndex::Record::HasHash))
+        hashVolumeEntry(tree, node, reader);
+}
+
+void MainWindow::hashVolumeEntry(const std::shared_ptr<const index::TreeIndex>& tree, index::NodeId node,
+                                 const EntryReader& reader)
+{
+    if (m_digestTree.lock() != tree) {
+        m_digestTree = tree;
+        m_digests.clear();
+    }
+    if (const auto known = m_digests.find(node); known != m_digests.end()) {
+        m_details->setDigest(known->second);
+        return;
+    }
+    m_details->setDigest(tr("reading the file…"));
+    m_runner->run(
+        QStringLiteral("digest"), tr("Hashing %1").arg(Formatting::fromUtf8(tree->name(node))), this,
+        [reader](Progress& progress) {
+            io::HashingSink hashing;
+            reader.copyTo(hashing, progress);
+            hashing.finish();
+            return QString::fromStdString(toHex(hashing.digest()));
+        },
+        [this, tree, node](QString digest) {
+            if (m_digestTree.lock() == tree)
+                m_digests[node] = digest;
+            if (tree == m_entryTree && node == m_entryNode)
+                m_details->setDigest(digest);
+        },
+        [this, tree, node](const QString& message) {
+            if (tree == m_entryTree && node == m_entryNode)
+                m_details->setDigest(tr("cannot read the file: %1").arg(message));
+        });
 }
 
 void MainWindow::readSelectedAsHive()

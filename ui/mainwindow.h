@@ -141,6 +141,9 @@ private:
                            std::function<uint64_t(io::ByteSink&, Progress&)> copy);
     // Where an entry of the shown tree (a layer's, or the merged view's) can be read from.
     EntryReader entryReader(const index::TreeIndex& tree, index::NodeId node) const;
+    // Computes the SHA-256 of the selected file of a volume in the background, once per file.
+    void hashVolumeEntry(const std::shared_ptr<const index::TreeIndex>& tree, index::NodeId node,
+                         const EntryReader& reader);
     // "<document> — LayerScope" for the tab shown: the source in Browse, "A ↔ B" in Diff.
     void updateTitle();
     void restoreSettings();
@@ -153,6 +156,9 @@ private:
     std::map<QString, std::shared_ptr<const LoadedSource>> m_disks;
     std::shared_ptr<const index::TreeIndex> m_entryTree;
     index::NodeId m_entryNode = index::InvalidNode;
+    // SHA-256s of a volume's files computed on selection (opening a disk reads no file data), for `m_digestTree`.
+    std::weak_ptr<const index::TreeIndex> m_digestTree;
+    std::map<index::NodeId, QString> m_digests;
     TaskRunner* m_runner;
     TaskProgressWidget* m_progress;
     QTabWidget* m_modes;

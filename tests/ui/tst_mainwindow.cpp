@@ -4,6 +4,7 @@
 #include "chainmodel.h"
 #include "chainpane.h"
 #include "changeview.h"
+#include "common/sha256.h"
 #include "detailspane.h"
 #include "diff/treediff.h"
 #include "diffmodel.h"
@@ -226,6 +227,21 @@ private slots:
             top << model->index(row, 0).data().toString();
         QVERIFY2(top.contains(QStringLiteral("Windows")), qPrintable(top.join(QLatin1Char(' '))));
         QVERIFY2(top.contains(QStringLiteral("Users")), qPrintable(top.join(QLatin1Char(' '))));
+
+        // Opening read no file data; selecting a file reads it for its SHA-256 (README.md holds "# readme\n").
+        QVERIFY(window.selectEntry(QStringLiteral("Users/Public/README.md")));
+        DetailsPane* details = window.detailsPane();
+        const std::string text = "# readme\n";
+        const QString expected = QString::fromStdString(
+            toHex(Sha256::of(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()))));
+        QTRY_COMPARE_WITH_TIMEOUT(details->fieldText(QStringLiteral("SHA-256")), expected, 10000);
+        QVERIFY(window.selectEntry(QStringLiteral("Program Files/App/app.exe")));
+        QTRY_VERIFY_WITH_TIMEOUT(details->fieldText(QStringLiteral("SHA-256")).size() == 64, 10000);
+        QVERIFY(details->fieldText(QStringLiteral("SHA-256")) != expected);
+        // Back to README.md: the digest is remembered, not read again.
+        QVERIFY(window.selectEntry(QStringLiteral("Users/Public/README.md")));
+        QCOMPARE(details->fieldText(QStringLiteral("SHA-256")), expected);
+        QVERIFY(!window.taskRunner()->isRunning(QStringLiteral("digest")));
     }
 
     void sayWhatAFileIsNot()
