@@ -107,6 +107,62 @@ private slots:
         }
     }
 
+    // On what LayerScope itself builds: make-base, then two layers made by scratch commit (a file added with a copy
+    // and a log; then the copy deleted and the file rewritten). Squashed above the base, and the whole chain into a
+    // base: the merged tree stays entry for entry, and both verify.
+    void squashesMakeBaseAndScratchCommits()
+    {
+        const auto at = [&](const std::string& name) { return q(path("own-" + name)); };
+        const auto write = [](const QString& file, size_t size, char fill) {
+            fs::create_directories(fs::path(file.toStdString()).parent_path());
+            testsupport::writeAll(file.toStdString(), std::vector<uint8_t>(size, uint8_t(fill)));
+        };
+        const auto ok = [](const testsupport::CliRun& run) {
+            if (run.exitCode != 0)
+                qWarning("%s", run.err.c_str());
+            return run.exitCode == 0;
+        };
+        QVERIFY(ok(cli({"make-base", "--format", "oci", "-o", at("base")})));
+        QVERIFY(ok(cli({"scratch", "prepare", at("base"), "--workdir", at("w1")})));
+        write(at("w1/App/big.bin"), 300000, 'a');
+        write(at("w1/App/copy.bin"), 300000, 'a');
+        write(at("w1/Windows/Temp/setup.log"), 6, 'l');
+        QVERIFY(
+            ok(cli({"scratch", "commit", at("w1"), "-o", at("l1.tar"), "--image-out", at("img1"), "--format", "oci"})));
+        QVERIFY(ok(cli({"scratch", "prepare", at("img1"), "--workdir", at("w2")})));
+        fs::remove(at("w2/App/copy.bin").toStdString());
+        write(at("w2/App/big.bin"), 1000, 'b');
+        QVERIFY(
+            ok(cli({"scratch", "commit", at("w2"), "-o", at("l2.tar"), "--image-out", at("img2"), "--format", "oci"})));
+
+        const auto before = mergedTree(at("img2").toStdString());
+        QVERIFY(before.contains("Files/App/big.bin"));
+        QVERIFY(!before.contains("Files/App/copy.bin"));
+        for (const QStringList& options : {QStringList {}, QStringList {"--layers", "0.."}}) {
+            const QString out = at(options.isEmpty() ? "squashed" : "squashed-base");
+            const auto run = cli(QStringList {"squash", "--json", at("img2"), "-o", out} + options);
+            QVERIFY2(run.exitCode == 0, run.err.c_str());
+            const json result = run.parsed();
+            std::set<std::string> merged; // compared as registries by the test above
+            for (const json& h : result["mergedHives"]) {
+                const std::string name = h.get<std::string>();
+                merged.insert(name.ends_with("_Delta") ? "Hives/" + name : "Files/Windows/System32/config/" + name);
+            }
+            const bool base = result["layout"] == "windows-base";
+            const auto after = mergedTree(out.toStdString());
+            for (const auto& [p, entry] : before) {
+                if (merged.contains(p) || (base && p.starts_with("Hives")))
+                    continue;
+                QVERIFY2(after.contains(p), p.c_str());
+                QVERIFY2(after.at(p) == entry, (p + "\n" + entry.dump() + "\n" + after.at(p).dump()).c_str());
+            }
+            for (const auto& [p, entry] : after)
+                QVERIFY2(merged.contains(p) || before.contains(p), p.c_str());
+            const auto verify = cli({"verify", out});
+            QVERIFY2(verify.exitCode == 0, (verify.out + verify.err).c_str());
+        }
+    }
+
     void textOutputNamesTheRangeAndTheLayer()
     {
         const fs::path out = path("layer.tar.gz");
