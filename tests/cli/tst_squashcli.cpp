@@ -2,7 +2,7 @@
 // layerscope-cli squash (issue 17) run as a user would, with the invariant that proves it: `tree --merged --json` of
 // the squashed image equals the original's entry by entry (all but the layer numbers), `verify` exits 0 and
 // `hive merged` writes the same hives. The chain is tests/squashchain.h's.
-#include "cli/clirun.h"
+#include "cli/scratchchain.h"
 #include "squashchain.h"
 #include "testsupport.h"
 
@@ -112,35 +112,15 @@ private slots:
     // base: the merged tree stays entry for entry, and both verify.
     void squashesMakeBaseAndScratchCommits()
     {
-        const auto at = [&](const std::string& name) { return q(path("own-" + name)); };
-        const auto write = [](const QString& file, size_t size, char fill) {
-            fs::create_directories(fs::path(file.toStdString()).parent_path());
-            testsupport::writeAll(file.toStdString(), std::vector<uint8_t>(size, uint8_t(fill)));
-        };
-        const auto ok = [](const testsupport::CliRun& run) {
-            if (run.exitCode != 0)
-                qWarning("%s", run.err.c_str());
-            return run.exitCode == 0;
-        };
-        QVERIFY(ok(cli({"make-base", "--format", "oci", "-o", at("base")})));
-        QVERIFY(ok(cli({"scratch", "prepare", at("base"), "--workdir", at("w1")})));
-        write(at("w1/App/big.bin"), 300000, 'a');
-        write(at("w1/App/copy.bin"), 300000, 'a');
-        write(at("w1/Windows/Temp/setup.log"), 6, 'l');
-        QVERIFY(
-            ok(cli({"scratch", "commit", at("w1"), "-o", at("l1.tar"), "--image-out", at("img1"), "--format", "oci"})));
-        QVERIFY(ok(cli({"scratch", "prepare", at("img1"), "--workdir", at("w2")})));
-        fs::remove(at("w2/App/copy.bin").toStdString());
-        write(at("w2/App/big.bin"), 1000, 'b');
-        QVERIFY(
-            ok(cli({"scratch", "commit", at("w2"), "-o", at("l2.tar"), "--image-out", at("img2"), "--format", "oci"})));
-
-        const auto before = mergedTree(at("img2").toStdString());
+        fs::create_directories(path("own"));
+        const testsupport::ScratchChain chain = testsupport::buildScratchChain(q(path("own")));
+        QVERIFY(!chain.secondImage.isEmpty());
+        const auto before = mergedTree(chain.secondImage.toStdString());
         QVERIFY(before.contains("Files/App/big.bin"));
         QVERIFY(!before.contains("Files/App/copy.bin"));
         for (const QStringList& options : {QStringList {}, QStringList {"--layers", "0.."}}) {
-            const QString out = at(options.isEmpty() ? "squashed" : "squashed-base");
-            const auto run = cli(QStringList {"squash", "--json", at("img2"), "-o", out} + options);
+            const QString out = q(path(options.isEmpty() ? "own-squashed" : "own-squashed-base"));
+            const auto run = cli(QStringList {"squash", "--json", chain.secondImage, "-o", out} + options);
             QVERIFY2(run.exitCode == 0, run.err.c_str());
             const json result = run.parsed();
             std::set<std::string> merged; // compared as registries by the test above

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // layerscope-cli space: text and JSON output, the CI gate's exit codes, rules files and bad input.
-#include "../../cli/clirun.h"
+#include "cli/scratchchain.h"
 
 #include <QTemporaryDir>
 
@@ -128,34 +128,14 @@ private slots:
     void makeBaseAndScratchCommits()
     {
         QTemporaryDir dir;
-        const auto at = [&](const char* name) { return dir.filePath(QString::fromLatin1(name)); };
-        const auto write = [](const QString& path, size_t size, char fill) {
-            std::filesystem::create_directories(std::filesystem::path(path.toStdString()).parent_path());
-            testsupport::writeAll(path.toStdString(), std::vector<uint8_t>(size, uint8_t(fill)));
-        };
-        const auto ok = [](const testsupport::CliRun& run) {
-            if (run.exitCode != 0)
-                qWarning("%s", run.err.c_str());
-            return run.exitCode == 0;
-        };
-        QVERIFY(ok(cli({"make-base", "--format", "oci", "-o", at("base")})));
-        QVERIFY(ok(cli({"scratch", "prepare", at("base"), "--workdir", at("w1")})));
-        write(at("w1/App/big.bin"), 300000, 'a');
-        write(at("w1/App/copy.bin"), 300000, 'a');
-        write(at("w1/Windows/Temp/setup.log"), 6, 'l');
-        QVERIFY(
-            ok(cli({"scratch", "commit", at("w1"), "-o", at("l1.tar"), "--image-out", at("img1"), "--format", "oci"})));
-        auto first = cli({"space", at("img1"), "--json"});
-        QVERIFY(ok(first));
+        const testsupport::ScratchChain chain = testsupport::buildScratchChain(dir.path());
+        QVERIFY(!chain.secondImage.isEmpty());
+        auto first = cli({"space", chain.firstImage, "--json"});
+        QCOMPARE(first.exitCode, 0);
         QCOMPARE(first.parsed()["duplicates"]["savableBytes"], json(300000));
         QCOMPARE(first.parsed()["layers"][1]["added"], json({{"count", 3}, {"bytes", 600006}}));
-        QVERIFY(ok(cli({"scratch", "prepare", at("img1"), "--workdir", at("w2")})));
-        std::filesystem::remove(at("w2/App/copy.bin").toStdString());
-        write(at("w2/App/big.bin"), 1000, 'b');
-        QVERIFY(
-            ok(cli({"scratch", "commit", at("w2"), "-o", at("l2.tar"), "--image-out", at("img2"), "--format", "oci"})));
-        const auto run = cli({"space", at("img2"), "--json"});
-        QVERIFY(ok(run));
+        const auto run = cli({"space", chain.secondImage, "--json"});
+        QCOMPARE(run.exitCode, 0);
         const json r = run.parsed();
         QCOMPARE(r["layers"].size(), size_t(3));
         QCOMPARE(r["layers"][0]["role"], json("base"));
