@@ -464,9 +464,21 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
         sizes.push_back(copied.size);
         return copied.digest;
     };
+    // The new layer, moved in when the caller lets us and it is a plain tar (its file digest is then its diff_id).
+    auto stageNewLayer = [&]() -> std::string {
+        if (options.movableLayerDigest.empty() || options.movableLayerDigest != newDiffId)
+            return stage(std::make_unique<io::FileSource>(layerBlob), newDiffId);
+        const fs::path path = staging.path / ("layer" + std::to_string(staged.size()) + ".tar");
+        const uint64_t size = fs::file_size(layerBlob);
+        fs::rename(layerBlob, path);
+        copier.skip(size);
+        staged.push_back(path);
+        sizes.push_back(size);
+        return newDiffId;
+    };
     for (size_t i = 0; i < keep; ++i)
         stage(blobs.openLayer(i), diffIds[i]);
-    result.layerDigest = stage(std::make_unique<io::FileSource>(layerBlob), newDiffId);
+    result.layerDigest = stageNewLayer();
     for (size_t i = upperFrom; i < img.layers.size(); ++i)
         stage(blobs.openLayer(i), diffIds[keep + 1 + (i - upperFrom)]);
 

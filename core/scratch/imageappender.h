@@ -26,7 +26,8 @@ struct AppendOptions
     std::string tag; // image name:tag (docker RepoTags, OCI ref.name annotation)
     std::string layerDiffId; // the new layer's diff_id when the caller knows it (saves a pass over the layer)
     // `layerBlob` is the caller's own temporary file, on the output's volume, and this is its digest as stored: an
-    // OCI output takes the file by a rename instead of a copy, so the layer is never on disk twice.
+    // OCI output takes the file by a rename instead of a copy, and so does a docker archive's staging when the file is
+    // a plain tar, so the layer is never on disk twice.
     std::string movableLayerDigest;
     bool overwrite = false;
     Progress* progress = nullptr;
