@@ -27,9 +27,9 @@ namespace layerscope::squash {
 // streams by once the folder that holds it has been written; a stream is pulled in right after its file. An entry
 // met before its folder (the folder comes from a later layer that is not that far yet — rare, since each layer
 // lists the folders it touches first) waits in a spill file beside the output, and so do hard links (headers only)
-// until the end. The hives to merge are read into memory as they pass, merged (hive::mergeLayeredHive,
-// hive::combineDeltaHives) and written after the last layer, and so are the whiteouts of folders that are not in
-// the layer. Memory holds a few numbers per entry, about 2 MiB of buffers per open layer, never file data.
+// until the end. Whiteouts go right after their folder, or first when their folder is not in the layer. The hives to
+// merge are read into memory as they pass, merged (hive::mergeLayeredHive, hive::combineDeltaHives) and written after
+// the last layer. Memory holds a few numbers per entry, about 2 MiB of buffers per open layer, never file data.
 class SquashLayerWriter
 {
 public:
