@@ -453,11 +453,9 @@ void SquashLayerWriter::Pass::run()
             }
         if (item.type != wcow::EntryType::Stream)
             continue;
-        const std::string_view name = wcow::baseName(item.path);
-        const size_t colon = name.find(':');
-        if (colon == std::string_view::npos)
+        const std::string file = wcow::streamOwner(item.path);
+        if (file == item.path)
             continue;
-        const std::string file = item.path.substr(0, item.path.size() - name.size() + colon);
         const index::NodeId node = target.find(file);
         // A hard link is written at the end, header only; a stream under its name just waits for its folder.
         if (node != index::InvalidNode && itemOf[node] != None

@@ -16,7 +16,6 @@ constexpr const char* kHiveNames[] = {"DEFAULT", "SAM", "SECURITY", "SOFTWARE", 
 // registry-delta-hives §1: the delta that belongs to each config hive, in kHiveNames order.
 constexpr const char* kDeltaNames[]
     = {"DefaultUser_Delta", "Sam_Delta", "Security_Delta", "Software_Delta", "System_Delta"};
-constexpr std::string_view kOpaqueMarker = ".wh..wh..opq";
 
 bool isDirectory(const index::TreeIndex::Record* record)
 {
@@ -69,13 +68,9 @@ std::vector<std::string> rangeDeletions(std::span<const index::TreeIndex* const>
     for (size_t k = first; k < layers.size(); ++k) {
         const index::TreeIndex& layer = *layers[k];
         for (const index::TreeIndex::Record& r : layer.records()) {
-            if (r.type != wcow::EntryType::Whiteout || layer.name(r.node) == kOpaqueMarker)
+            if (r.type != wcow::EntryType::Whiteout || layer.name(r.node) == wcow::kOpaqueWhiteout)
                 continue;
-            const std::string whiteout = layer.path(r.node);
-            std::string path(wcow::parentPath(whiteout));
-            if (!path.empty())
-                path.push_back('/');
-            path.append(wcow::baseName(whiteout).substr(wcow::kWhiteoutPrefix.size()));
+            const std::string path = wcow::whiteoutTarget(layer.path(r.node));
             if (seen.insert(wcow::foldCase(path)).second)
                 paths.push_back(path);
         }
