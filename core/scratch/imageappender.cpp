@@ -64,11 +64,14 @@ public:
         return {toDigestString(hashing.digest()), hashing.size()};
     }
 
-    // Counts a blob that was moved in rather than copied.
-    void skip(uint64_t size)
+    // Moves a file into place instead of copying it (same volume) and counts it as copied; returns its size.
+    uint64_t move(const fs::path& from, const fs::path& to)
     {
+        const uint64_t size = fs::file_size(from);
+        fs::rename(from, to);
         m_done += size;
         m_progress.advance(m_done, m_total);
+        return size;
     }
 
     // The diff_id of a stored blob (any compression): one pass that only hashes.
@@ -388,9 +391,7 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
                 }
                 if (compression == io::Compression::None || compression == io::Compression::Gzip
                     || compression == io::Compression::Zstd) {
-                    const uint64_t size = fs::file_size(layerBlob);
-                    fs::rename(layerBlob, blobDir / digestHex(options.movableLayerDigest));
-                    copier.skip(size);
+                    const uint64_t size = copier.move(layerBlob, blobDir / digestHex(options.movableLayerDigest));
                     layers.push_back({{"mediaType", ociLayerType(compression, false)},
                                       {"digest", options.movableLayerDigest},
                                       {"size", size}});
@@ -469,11 +470,8 @@ AppendResult appendLayer(const fs::path& parentImage, const fs::path& layerBlob,
         if (options.movableLayerDigest.empty() || options.movableLayerDigest != newDiffId)
             return stage(std::make_unique<io::FileSource>(layerBlob), newDiffId);
         const fs::path path = staging.path / ("layer" + std::to_string(staged.size()) + ".tar");
-        const uint64_t size = fs::file_size(layerBlob);
-        fs::rename(layerBlob, path);
-        copier.skip(size);
+        sizes.push_back(copier.move(layerBlob, path));
         staged.push_back(path);
-        sizes.push_back(size);
         return newDiffId;
     };
     for (size_t i = 0; i < keep; ++i)
