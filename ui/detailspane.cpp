@@ -190,10 +190,7 @@ void DetailsPane::showEntry(std::shared_ptr<const index::TreeIndex> tree, index:
     if (!entry.streamName.empty())
         addRow(m_fields, tr("Stream"), QString::fromStdString(entry.streamName));
     if (record->has(index::TreeIndex::Record::HasHash)) {
-        QString hex;
-        for (const uint8_t byte : record->sha256)
-            hex += QStringLiteral("%1").arg(byte, 2, 16, QLatin1Char('0'));
-        addRow(m_fields, tr("SHA-256"), hex);
+        addRow(m_fields, tr("SHA-256"), QString::fromStdString(toHex(record->sha256)));
     }
     if (origin != Origin::Volume)
         addRow(m_fields, tr("Tar entry"), QString::number(entry.tarIndex));
