@@ -87,7 +87,9 @@ NtfsVolume::NtfsVolume(const fs::path& path)
     : m_file(io::pathToUtf8(path))
     , m_disk(path)
     , m_range(findNtfsVolume(m_disk))
-    , m_io(m_disk, m_range)
+    , m_io(m_disk.name(), m_range.size, [this](uint64_t offset, void* buffer, size_t length) {
+        return m_disk.readAt(m_range.offset + offset, buffer, length);
+    })
 {
     libfsntfs_error_t* error = nullptr;
     if (libfsntfs_volume_initialize(&m_volume, &error) != 1)

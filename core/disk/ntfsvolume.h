@@ -2,8 +2,8 @@
 #pragma once
 
 #include "disk/libyalerror.h"
+#include "disk/readeriohandle.h"
 #include "disk/virtualdisk.h"
-#include "disk/volumeiohandle.h"
 #include "disk/volumelocator.h"
 #include "io/bytesource.h"
 
@@ -47,7 +47,7 @@ private:
     std::string m_file;
     VirtualDisk m_disk;
     VolumeRange m_range;
-    VolumeIoHandle m_io;
+    ReaderIoHandle m_io;
     libfsntfs_volume_t* m_volume = nullptr;
 };
 

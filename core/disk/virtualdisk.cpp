@@ -3,9 +3,16 @@
 
 #include "common/error.h"
 #include "disk/libyalerror.h"
+#include "disk/readeriohandle.h"
 #include "image/diskinfo.h"
+#include "image/vhdxlog.h"
 #include "io/platformfile.h"
 
+// Debian's libvhdi exports libvhdi_file_open_file_io_handle, but its features.h declares it only when libvhdi was
+// configured against an external libbfio; the feature macro makes the header declare it.
+#ifndef LIBVHDI_HAVE_BFIO
+#define LIBVHDI_HAVE_BFIO 1
+#endif
 #include <libvhdi.h>
 
 #include <cstring>
@@ -34,33 +41,51 @@ struct FileDeleter
 };
 using FileHandle = std::unique_ptr<libvhdi_file_t, FileDeleter>;
 
+// One disk of a chain. A disk not closed cleanly is read through its log replayed in memory (libvhdi ignores logs
+// and would hand out the blocks as they were before the disk's last writes); members are destroyed bottom up, so
+// libvhdi lets go of the handle before the handle lets go of the replay.
+struct ChainDisk
+{
+    std::unique_ptr<image::VhdxReplay> replay;
+    std::unique_ptr<ReaderIoHandle> io;
+    FileHandle file;
+};
+
 // A differencing chain deeper than this is a loop (a disk naming itself, or two naming each other).
 constexpr int MaxChainDepth = 64;
 
 // Opens `path` and, for a differencing disk, its parents, appending each to `chain` (the disk first): libvhdi keeps
 // a pointer to the parent, so every parent must outlive its child.
-void openChain(const fs::path& path, std::vector<FileHandle>& chain)
+void openChain(const fs::path& path, std::vector<ChainDisk>& chain)
 {
     const std::string name = io::pathToUtf8(path);
     if (chain.size() > MaxChainDepth)
         throw Error({name, {}, {}, {}}, "differencing disk chain deeper than 64 (a loop of parents?)");
     // Our own header reader first, for the disk and each parent: it checks the checksums libvhdi 20210425 does not,
-    // and whether a log waits to be replayed, which libvhdi ignores (it would hand out the blocks as they were
-    // before the disk's last writes).
-    if (image::readDiskInfo(path).logPending)
-        throw Error({name, {}, {}, {}},
-                    "the disk has a log that was never replayed (it was not closed cleanly: its last writes are in "
-                    "the log, not yet in its blocks); LayerScope reads disks as they are and does not replay logs. "
-                    "Attach and detach it once in Windows (Mount-VHD, Dismount-VHD), which replays the log");
+    // and finds the log to replay.
+    const image::VhdxInfo info = image::readDiskInfo(path);
+    ChainDisk disk;
+    if (info.log) {
+        disk.replay = std::make_unique<image::VhdxReplay>(path, info.log->region);
+        disk.io = std::make_unique<ReaderIoHandle>(
+            name, disk.replay->size(), [replay = disk.replay.get()](uint64_t offset, void* buffer, size_t length) {
+                return replay->readAt(offset, buffer, length);
+            });
+    }
     libvhdi_error_t* error = nullptr;
     libvhdi_file_t* raw = nullptr;
     if (libvhdi_file_initialize(&raw, &error) != 1)
         throw Error({name, {}, {}, {}}, vhdiMessage(error));
-    if (libvhdi_file_open(raw, name.c_str(), LIBVHDI_OPEN_READ, &error) != 1) {
+    const int opened = disk.io ? libvhdi_file_open_file_io_handle(raw, disk.io->handle(), LIBVHDI_OPEN_READ, &error)
+                               : libvhdi_file_open(raw, name.c_str(), LIBVHDI_OPEN_READ, &error);
+    if (opened != 1) {
         libvhdi_file_free(&raw, nullptr);
-        throw Error({name, {}, {}, 0}, "not a readable VHDX/VHD disk: " + vhdiMessage(error));
+        const std::string readError = disk.io ? disk.io->lastReadError() : std::string();
+        throw Error({name, {}, {}, 0},
+                    "not a readable VHDX/VHD disk: " + (readError.empty() ? vhdiMessage(error) : readError));
     }
-    chain.emplace_back(raw);
+    disk.file.reset(raw);
+    chain.push_back(std::move(disk));
     uint32_t diskType = 0;
     if (libvhdi_file_get_disk_type(raw, &diskType, &error) != 1)
         throw Error({name, {}, {}, {}}, vhdiMessage(error));
@@ -90,8 +115,8 @@ void openChain(const fs::path& path, std::vector<FileHandle>& chain)
     // chain.back() is the parent just opened (or, for a deeper chain, opened its own parents after it).
     libvhdi_file_t* parent = nullptr;
     for (size_t i = chain.size(); i-- > 0;)
-        if (chain[i].get() == raw) {
-            parent = chain[i + 1].get();
+        if (chain[i].file.get() == raw) {
+            parent = chain[i + 1].file.get();
             break;
         }
     if (libvhdi_file_set_parent_file(raw, parent, &error) != 1)
@@ -103,7 +128,7 @@ void openChain(const fs::path& path, std::vector<FileHandle>& chain)
 
 struct VirtualDisk::Impl
 {
-    std::vector<FileHandle> chain; // the disk first, then its parents
+    std::vector<ChainDisk> chain; // the disk first, then its parents
     mutable std::mutex mutex; // libvhdi's reads move one shared offset
 
     // NTFS is read in 1 KiB MFT records and 4 KiB index blocks, mostly close together; libvhdi turns every read into
@@ -124,8 +149,8 @@ struct VirtualDisk::Impl
     ~Impl()
     {
         // Children before parents.
-        for (auto& file : chain)
-            file.reset();
+        for (auto& disk : chain)
+            disk.file.reset();
     }
 };
 
@@ -139,7 +164,7 @@ VirtualDisk::VirtualDisk(const fs::path& path)
     openChain(path, m_impl->chain);
     libvhdi_error_t* error = nullptr;
     size64_t size = 0;
-    if (libvhdi_file_get_media_size(m_impl->chain.front().get(), &size, &error) != 1)
+    if (libvhdi_file_get_media_size(m_impl->chain.front().file.get(), &size, &error) != 1)
         throw Error({m_name, {}, {}, {}}, vhdiMessage(error));
     m_size = size;
 }
@@ -156,7 +181,7 @@ size_t VirtualDisk::readAt(uint64_t offset, void* buffer, size_t length) const
     const auto readDisk = [&](uint64_t at, void* into, size_t size) {
         libvhdi_error_t* error = nullptr;
         const ssize_t n
-            = libvhdi_file_read_buffer_at_offset(m_impl->chain.front().get(), into, size, off64_t(at), &error);
+            = libvhdi_file_read_buffer_at_offset(m_impl->chain.front().file.get(), into, size, off64_t(at), &error);
         if (n < 0)
             throw Error({m_name, {}, {}, at}, "cannot read the disk's data: " + vhdiMessage(error));
         return size_t(n);

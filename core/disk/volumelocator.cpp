@@ -2,6 +2,7 @@
 #include "disk/volumelocator.h"
 
 #include "common/error.h"
+#include "common/littleendian.h"
 #include "disk/virtualdisk.h"
 
 #include <array>
@@ -18,15 +19,6 @@ namespace layerscope::disk {
 namespace {
 
 constexpr uint64_t SectorSize = 512; // MBR and GPT on the 512-byte-sector disks qemu-img and Windows' VHDX use
-
-uint32_t le32(const uint8_t* p)
-{
-    return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
-}
-uint64_t le64(const uint8_t* p)
-{
-    return uint64_t(le32(p)) | uint64_t(le32(p + 4)) << 32;
-}
 
 std::array<uint8_t, SectorSize> readSector(const VirtualDisk& disk, uint64_t offset)
 {

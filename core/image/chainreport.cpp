@@ -39,7 +39,14 @@ json vhdxToJson(const VhdxInfo& disk)
                  {"physicalSectorSize", disk.physicalSectorSize},
                  {"parentPath", stringOrNull(disk.parentPath)},
                  {"parentLocator", std::move(locator)},
-                 {"creator", disk.creator}};
+                 {"creator", disk.creator},
+                 {"log",
+                  disk.log ? json {{"entries", disk.log->entries},
+                                   {"writes", disk.log->writes},
+                                   {"headSequence", disk.log->headSequence},
+                                   {"offset", disk.log->region.offset},
+                                   {"length", disk.log->region.length}}
+                           : json(nullptr)}};
 }
 
 json chainToJson(const Image& image)
@@ -135,6 +142,11 @@ std::string chainToText(const Image& image)
         line("parent", d.parentPath);
         for (const auto& [key, value] : d.parentLocator)
             out += "    locator " + key + " = " + value + '\n';
+        if (d.log)
+            line("log",
+                 "replayed in memory: " + std::to_string(d.log->entries) + " entries up to sequence "
+                     + std::to_string(d.log->headSequence) + ", " + std::to_string(d.log->writes)
+                     + " writes (the disk was not closed cleanly)");
         return out;
     }
     std::string platform = image.os;

@@ -288,8 +288,9 @@ std::string diskSummary(const VhdxInfo& disk)
         out += ", " + std::to_string(disk.logicalSectorSize) + "-byte sectors";
     if (!disk.parentPath.empty())
         out += ", parent " + disk.parentPath;
-    if (disk.logPending)
-        out += ", log not replayed (not closed cleanly)";
+    if (disk.log)
+        out += ", not closed cleanly (log of " + std::to_string(disk.log->entries) + " "
+            + (disk.log->entries == 1 ? "entry" : "entries") + " replayed in memory)";
     return out;
 }
 

@@ -27,10 +27,11 @@ public:
     uint64_t storedSize() const override { return m_length; }
     const std::string& name() const override { return m_name; }
 
-private:
-    // Reads at most `size` bytes at absolute file offset `at`; 0 at the end of the file. Platform specific.
-    size_t readAt(uint64_t at, void* buffer, size_t size);
+    // Reads at most `size` bytes at absolute file offset `at`, whatever the range; 0 at the end of the file. Moves
+    // nothing, so random access (a VHDX log replay) can use it too. Platform specific.
+    size_t readAt(uint64_t at, void* buffer, size_t size) const;
 
+private:
     intptr_t m_handle = -1; // file descriptor or HANDLE
     uint64_t m_offset = 0;
     uint64_t m_length = 0;

@@ -31,14 +31,15 @@ FileRangeSource::~FileRangeSource()
         ::close(static_cast<int>(m_handle));
 }
 
-size_t FileRangeSource::readAt(uint64_t at, void* buffer, size_t size)
+size_t FileRangeSource::readAt(uint64_t at, void* buffer, size_t size) const
 {
     for (;;) {
         const ssize_t n = ::pread(static_cast<int>(m_handle), buffer, size, static_cast<off_t>(at));
         if (n >= 0)
             return static_cast<size_t>(n);
         if (errno != EINTR)
-            throw Error({m_name, {}, {}, m_position}, std::string("read failed: ") + std::strerror(errno));
+            throw Error({m_name, {}, {}, at >= m_offset ? at - m_offset : at},
+                        std::string("read failed: ") + std::strerror(errno));
     }
 }
 

@@ -27,7 +27,7 @@ FileRangeSource::~FileRangeSource()
         CloseHandle(reinterpret_cast<HANDLE>(m_handle));
 }
 
-size_t FileRangeSource::readAt(uint64_t at, void* buffer, size_t size)
+size_t FileRangeSource::readAt(uint64_t at, void* buffer, size_t size) const
 {
     // ReadFile takes a DWORD count; an OVERLAPPED offset on a synchronous handle makes it a positioned read.
     const DWORD want = size > 0x40000000 ? 0x40000000 : static_cast<DWORD>(size);
@@ -38,7 +38,8 @@ size_t FileRangeSource::readAt(uint64_t at, void* buffer, size_t size)
     if (!ReadFile(reinterpret_cast<HANDLE>(m_handle), buffer, want, &got, &position)) {
         if (GetLastError() == ERROR_HANDLE_EOF)
             return 0;
-        throw Error({m_name, {}, {}, m_position}, "read failed (Windows error " + std::to_string(GetLastError()) + ")");
+        throw Error({m_name, {}, {}, at >= m_offset ? at - m_offset : at},
+                    "read failed (Windows error " + std::to_string(GetLastError()) + ")");
     }
     return got;
 }

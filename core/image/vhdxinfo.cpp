@@ -2,12 +2,15 @@
 #include "image/vhdxinfo.h"
 
 #include "common/error.h"
+#include "common/littleendian.h"
+#include "image/crc32c.h"
 #include "image/filerangesource.h"
 #include "io/platformfile.h"
 
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -59,39 +62,6 @@ constexpr uint64_t MiB = 1024 * KiB;
 constexpr uint64_t HeaderOffsets[2] = {64 * KiB, 128 * KiB};
 constexpr uint64_t RegionTableOffsets[2] = {192 * KiB, 256 * KiB};
 constexpr uint32_t MaxItemLength = 1024 * 1024;
-
-// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), which MS-VHDX uses for header and region table checksums.
-// Written here because zlib only offers the IEEE CRC-32 and libcrypto offers neither.
-uint32_t crc32c(const uint8_t* data, size_t size)
-{
-    static const auto table = [] {
-        std::array<uint32_t, 256> t {};
-        for (uint32_t i = 0; i < 256; ++i) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; ++k)
-                c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
-            t[i] = c;
-        }
-        return t;
-    }();
-    uint32_t crc = 0xFFFFFFFFu;
-    for (size_t i = 0; i < size; ++i)
-        crc = table[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
-    return crc ^ 0xFFFFFFFFu;
-}
-
-uint16_t le16(const uint8_t* p)
-{
-    return static_cast<uint16_t>(p[0] | p[1] << 8);
-}
-uint32_t le32(const uint8_t* p)
-{
-    return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
-}
-uint64_t le64(const uint8_t* p)
-{
-    return uint64_t(le32(p)) | uint64_t(le32(p + 4)) << 32;
-}
 
 // UTF-16LE to UTF-8; unpaired surrogates become U+FFFD so that a damaged string still prints.
 std::string utf16ToUtf8(const uint8_t* p, size_t bytes)
@@ -149,17 +119,27 @@ public:
 
     std::vector<uint8_t> read(uint64_t offset, uint64_t length, const char* what) const
     {
-        if (offset > m_size || length > m_size - offset)
+        const uint64_t size = m_replay ? m_replay->size() : m_size;
+        if (offset > size || length > size - offset)
             fail(offset,
                  std::string("file ends before the ") + what + " (" + std::to_string(length) + " bytes at offset "
                      + std::to_string(offset) + ")");
-        FileRangeSource source(m_path, offset, length, m_name);
         std::vector<uint8_t> bytes(static_cast<size_t>(length));
         size_t done = 0;
+        if (m_replay) {
+            while (done < bytes.size())
+                done += m_replay->readAt(offset + done, bytes.data() + done, bytes.size() - done);
+            return bytes;
+        }
+        FileRangeSource source(m_path, offset, length, m_name);
         while (done < bytes.size())
             done += source.read(bytes.data() + done, bytes.size() - done);
         return bytes;
     }
+
+    // From here on, reads see the file with its log replayed.
+    void replayLog(const VhdxLogRegion& region) { m_replay = std::make_unique<VhdxReplay>(m_path, region); }
+    const VhdxReplay* replay() const { return m_replay.get(); }
 
     [[noreturn]] void fail(uint64_t offset, const std::string& message) const
     {
@@ -170,6 +150,7 @@ private:
     std::filesystem::path m_path;
     std::string m_name;
     uint64_t m_size = 0;
+    std::unique_ptr<VhdxReplay> m_replay;
 };
 
 bool checksumHolds(std::vector<uint8_t> block)
@@ -183,7 +164,7 @@ bool checksumHolds(std::vector<uint8_t> block)
 
 VhdxInfo readVhdxInfo(const std::filesystem::path& path)
 {
-    const VhdxFile file(path);
+    VhdxFile file(path);
     VhdxInfo info;
     info.path = file.name();
     info.fileSize = file.size();
@@ -214,17 +195,29 @@ VhdxInfo readVhdxInfo(const std::filesystem::path& path)
     }
     if (!bestSequence)
         file.fail(HeaderOffsets[0], "neither header (at 64 KiB and 128 KiB) has a valid signature and checksum");
-    // §2.2.2.1: LogGuid at 48, LogLength at 68, LogOffset at 72. A zero LogGuid means an empty log, whatever the
-    // region holds; otherwise the region must be whole MiB inside the file, past the header section.
-    info.logPending = std::any_of(current.begin() + 48, current.begin() + 64, [](uint8_t b) { return b != 0; });
-    if (info.logPending) {
-        const uint32_t logLength = le32(current.data() + 68);
-        const uint64_t logOffset = le64(current.data() + 72);
-        if (logLength == 0 || logLength % MiB != 0 || logOffset % MiB != 0 || logOffset < MiB || logOffset > file.size()
-            || logLength > file.size() - logOffset)
+    // §2.2.2.1: LogGuid at 48, LogVersion at 64, LogLength at 68, LogOffset at 72. A zero LogGuid means an empty
+    // log, whatever the region holds; otherwise the region must be whole MiB inside the file, past the header
+    // section, and everything after the headers is read with the log replayed (§2.3.3: before any other read).
+    if (std::any_of(current.begin() + 48, current.begin() + 64, [](uint8_t b) { return b != 0; })) {
+        VhdxLogRegion region;
+        std::copy(current.begin() + 48, current.begin() + 64, region.guid.begin());
+        region.length = le32(current.data() + 68);
+        region.offset = le64(current.data() + 72);
+        region.headerOffset = currentOffset;
+        if (region.length == 0 || region.length % MiB != 0 || region.offset % MiB != 0 || region.offset < MiB
+            || region.offset > file.size() || region.length > file.size() - region.offset)
             file.fail(currentOffset + 68,
-                      "the header names a log to replay (" + std::to_string(logLength) + " bytes at byte "
-                          + std::to_string(logOffset) + ") that is not whole MiB inside the file: the log is broken");
+                      "the header names a log to replay (" + std::to_string(region.length) + " bytes at byte "
+                          + std::to_string(region.offset)
+                          + ") that is not whole MiB inside the file: the log is broken");
+        const uint16_t logVersion = le16(current.data() + 64);
+        if (logVersion != 0)
+            file.fail(currentOffset + 64,
+                      "the header names a log of version " + std::to_string(logVersion)
+                          + " to replay; MS-VHDX defines only version 0");
+        file.replayLog(region);
+        info.log = VhdxInfo::ReplayedLog {region, file.replay()->entries(), file.replay()->writes(),
+                                          file.replay()->headSequence()};
     }
 
     // §2.2.3: the region table (two copies); we need the metadata region.

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "image/vhdxlog.h"
+
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,10 +32,17 @@ struct VhdxInfo
     // volume_path, absolute_win32_path, ...) and the path we would try first (relative_path, else the others).
     std::vector<std::pair<std::string, std::string>> parentLocator;
     std::string parentPath;
-    // The current header names a log (a non-zero LogGuid, §2.2.2.1): the disk was not closed cleanly and its last
-    // writes are in the log, not yet in its blocks. Only Windows replays it; readers that take the blocks as they
-    // are would read the disk as it was before those writes (or torn, mid-update).
-    bool logPending = false;
+    // Set when the current header names a log (a non-zero LogGuid, §2.2.2.1): the disk was not closed cleanly and
+    // its last writes are in the log, not yet in place. Everything above was read with the log's active sequence
+    // replayed in memory (VhdxReplay), as Windows reads the disk once it has replayed the log.
+    struct ReplayedLog
+    {
+        VhdxLogRegion region;
+        size_t entries = 0; // of the active sequence
+        size_t writes = 0; // 4 KiB sectors written and ranges zeroed, after later writes replaced earlier ones
+        uint64_t headSequence = 0;
+    };
+    std::optional<ReplayedLog> log;
 };
 
 // "fixed", "dynamic", "differencing".

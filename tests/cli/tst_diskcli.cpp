@@ -76,6 +76,33 @@ private slots:
         QCOMPARE(info.parsed()["disk"]["type"], json("differencing"));
     }
 
+    // A disk whose last write is only in its log reads as it does once the log is replayed: `diff` against qemu-img's
+    // in-place replay of the same log finds nothing, against the disk before that write exactly that file's content;
+    // `inspect` says the log was replayed.
+    void aDiskNotClosedCleanlyReadsWithItsLogReplayed()
+    {
+        const json logged = manifest()["logged"];
+        const QString disk1 = disk(logged["disk"].get<std::string>());
+        auto run = cli({"diff", "--json", "--strict", disk1, disk(logged["replayedByQemu"].get<std::string>())});
+        QVERIFY2(run.exitCode == 0, (run.out + run.err).c_str());
+        QCOMPARE(run.parsed()["changes"], json::array());
+
+        run = cli({"diff", "--json", "--strict", disk("dynamic.vhdx"), disk1});
+        QCOMPARE(run.exitCode, 1);
+        const json out = run.parsed();
+        QCOMPARE(out["changes"].size(), size_t(1));
+        QCOMPARE(out["changes"][0]["path"], json("Files/" + logged["path"].get<std::string>()));
+        QCOMPARE(out["changes"][0]["fields"], json::array({"content"}));
+
+        run = cli({"inspect", "--json", disk1});
+        QVERIFY2(run.exitCode == 0, run.err.c_str());
+        QCOMPARE(run.parsed()["disk"]["log"]["entries"], logged["entries"]);
+        QCOMPARE(run.parsed()["disk"]["log"]["headSequence"], logged["headSequence"]);
+        run = cli({"inspect", disk1});
+        QVERIFY2(run.out.find("not closed cleanly (log of 2 entries replayed in memory)") != std::string::npos,
+                 run.out.c_str());
+    }
+
     // `scratch commit sandbox.vhdx -o LAYER`: the container's changes as a delta layer, written once.
     void scratchCommitTakesASandboxDisk()
     {
@@ -220,6 +247,8 @@ private slots:
                 << "neither header (at 64 KiB and 128 KiB) has a valid signature and checksum";
             QTest::newRow((std::string(command) + " no NTFS").c_str())
                 << command << disk("no-ntfs.vhdx") << "no NTFS volume";
+            QTest::newRow((std::string(command) + " truncated after its log").c_str())
+                << command << disk("truncated-log.vhdx") << "the file was truncated";
             QTest::newRow((std::string(command) + " missing parent").c_str())
                 << command << QString::fromStdString(testsupport::fixture("images/disks/differencing.vhd").string())
                 << "differencing disk whose parent \"base.vhd\" is missing";

@@ -271,6 +271,39 @@ def vhdx_seeds(corpus: Corpus, fixtures: Path) -> None:
         corpus.add("vhdx", vhdx_compact(path.read_bytes()), path.name)
 
 
+def vhdxlog_seeds(corpus: Corpus) -> None:
+    """Logs in fuzz_vhdxlog's format (LogGuid, then the log), written by the disk fixtures' own log writer: the
+    crash-like log of logged.vhdx (two active entries, a torn one, an older sequence, another log's entry), a log
+    whose one sequence wraps round its end, and one with a sequence too many descriptors for its first sector."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fixtures"))
+    from ntfsdisks import log_entry  # the stdlib-only half of the disk generator
+    guid, other = bytes(range(1, 17)), bytes(range(17, 33))
+    log_size, file_end = 64 * KIB, 64 * KIB + 64 * KIB  # the harness puts 64 KiB of file after the log
+
+    def log_with(entries: list[tuple[int, bytes]]) -> bytes:
+        log = bytearray(log_size)
+        for position, entry in entries:
+            for i, b in enumerate(entry):
+                log[(position + i) % log_size] = b
+        return guid + bytes(log) + b"\1"  # an odd last byte: the checksums stay as written (the torn one torn)
+
+    first = log_entry(guid, 10, 0, [(log_size, 3 * 4 * KIB)], [(log_size + 4 * KIB, b"\xcd" * 4 * KIB)],
+                      file_end, file_end + 4 * KIB)
+    second = log_entry(guid, 11, 0, [], [(log_size + i * 4 * KIB, bytes([i]) * 4 * KIB) for i in range(3)],
+                       file_end, file_end + 4 * KIB)
+    torn = bytearray(log_entry(guid, 12, 0, [], [(log_size, b"\xee" * 4 * KIB)], file_end, file_end))
+    torn[-100] ^= 0xFF
+    corpus.add("vhdxlog", log_with([(0, first), (len(first), second), (len(first) + len(second), bytes(torn)),
+                                    (32 * KIB, log_entry(guid, 3, 32 * KIB, [], [(0, b"\xab" * 4 * KIB)], 0, 0)),
+                                    (48 * KIB, log_entry(other, 50, 48 * KIB, [], [], 0, 0))]), "crash")
+    wrap_at = log_size - 4 * KIB
+    a = log_entry(guid, 7, wrap_at, [(file_end, 8 * KIB)], [(4 * KIB, b"\x11" * 4 * KIB)], 0, file_end + 8 * KIB)
+    b = log_entry(guid, 8, wrap_at, [], [(file_end + 4 * KIB, b"\x22" * 4 * KIB)], 0, 0)
+    corpus.add("vhdxlog", log_with([(wrap_at, a), ((wrap_at + len(a)) % log_size, b)]), "wrapping")
+    many = log_entry(guid, 1, 0, [(log_size + (i % 16) * 4 * KIB, 4 * KIB) for i in range(130)], [], 0, 0)
+    corpus.add("vhdxlog", log_with([(0, many)]), "many-descriptors")
+
+
 def ntfs_seeds(corpus: Corpus, fixtures: Path) -> None:
     """The small NTFS volume tests/fixtures/ntfsdisks.py writes (only where disks are built)."""
     seed = fixtures / "ntfs" / "seed-volume.raw"
@@ -308,6 +341,7 @@ def main() -> int:
     image_seeds(corpus, fixtures)
     layerchain_seeds(corpus, fixtures)
     vhdx_seeds(corpus, fixtures)
+    vhdxlog_seeds(corpus)
     ntfs_seeds(corpus, fixtures)
     rules_seeds(corpus)
     corpus.write()

@@ -390,6 +390,52 @@ private slots:
         QVERIFY(index::unreadableReason(scan.index, *hosts).empty());
     }
 
+    // A disk left as a crash leaves it: its last write (kernel32.dll's new bytes) is only in its log, behind an older
+    // finished sequence, a torn entry and an entry of another log. LayerScope replays the active sequence in memory
+    // and must read exactly what qemu-img reads after replaying the same log in place; the file stays untouched.
+    void replaysALogInMemory()
+    {
+        const json& logged = manifest().at("logged");
+        const auto path = disks(logged.at("disk").get<std::string>());
+        const auto fileDigest = [&] {
+            std::ifstream in(path, std::ios::binary);
+            Sha256 hash;
+            std::vector<char> buffer(1 << 20);
+            while (in.read(buffer.data(), std::streamsize(buffer.size())) || in.gcount() > 0)
+                hash.update(buffer.data(), size_t(in.gcount()));
+            return hash.finish();
+        };
+        const Sha256Digest before = fileDigest();
+
+        const image::VhdxInfo info = image::readVhdxInfo(path);
+        QVERIFY(info.log);
+        QCOMPARE(info.log->entries, logged.at("entries").get<size_t>());
+        QCOMPARE(info.log->headSequence, logged.at("headSequence").get<uint64_t>());
+        QVERIFY(!image::readVhdxInfo(disks(logged.at("replayedByQemu").get<std::string>())).log);
+
+        const index::LayerScan replayed = disk::scanDisk(path);
+        const index::LayerScan reference = disk::scanDisk(disks(logged.at("replayedByQemu").get<std::string>()));
+        const index::LayerScan unreplayed = disk::scanDisk(disks("dynamic.vhdx"));
+        QVERIFY(replayed.problems.empty());
+        QCOMPARE(replayed.index.recordCount(), reference.index.recordCount());
+        for (const auto& r : reference.index.records()) {
+            const std::string name = reference.index.path(r.node);
+            const auto* mine = replayed.index.record(replayed.index.find(name));
+            QVERIFY2(mine, name.c_str());
+            QCOMPARE(mine->type, r.type);
+            QCOMPARE(mine->size, r.size);
+            QCOMPARE(std::string(replayed.index.sddl(*mine)), std::string(reference.index.sddl(r)));
+            QVERIFY2(mine->sha256 == r.sha256, name.c_str());
+        }
+        const std::string changed = logged.at("path").get<std::string>();
+        const auto* file = replayed.index.record(replayed.index.find(changed));
+        const auto* old = unreplayed.index.record(unreplayed.index.find(changed));
+        QVERIFY(file && old);
+        QCOMPARE(toHex(file->sha256), logged.at("sha256").get<std::string>());
+        QVERIFY(file->sha256 != old->sha256); // without the replay, the old bytes
+        QVERIFY(fileDigest() == before);
+    }
+
     // A differencing VHDX (the generator writes it: qemu-img makes none) reads through its parent: the sectors it
     // holds are its own, and every other sector, though the child's payload block has filler there, the parent's.
     void readsADifferencingVhdxThroughItsParent()
@@ -450,8 +496,12 @@ private slots:
         QTest::newRow("no NTFS") << QString::fromStdString(disks("no-ntfs.vhdx").string())
                                  << "no NTFS volume: the disk starts with neither an NTFS boot sector nor a partition "
                                     "table";
-        QTest::newRow("log not replayed") << QString::fromStdString(disks("pending-log.vhdx").string())
-                                          << "the disk has a log that was never replayed";
+        QTest::newRow("log without a valid sequence")
+            << QString::fromStdString(disks("pending-log.vhdx").string())
+            << "the log holds no valid sequence of entries: the disk is damaged";
+        QTest::newRow("truncated after its log was written")
+            << QString::fromStdString(disks("truncated-log.vhdx").string())
+            << "the log says the file had at least 34603008 bytes, but it has 33554432: the file was truncated";
         QTest::newRow("broken log") << QString::fromStdString(disks("broken-log.vhdx").string())
                                     << "that is not whole MiB inside the file: the log is broken";
         // The image fixtures' differencing VHD names .\base.vhd, which is not beside it.

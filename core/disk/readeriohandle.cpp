@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "disk/volumeiohandle.h"
+#include "disk/readeriohandle.h"
 
 #include "common/error.h"
-#include "disk/virtualdisk.h"
 
 #include <cstdio>
 #include <memory>
 
 namespace layerscope::disk {
 
-struct VolumeIoHandle::State
+struct ReaderIoHandle::State
 {
-    const VirtualDisk* disk = nullptr;
-    VolumeRange range;
+    ReaderIoHandle::Read read;
+    uint64_t size = 0;
     uint64_t position = 0;
     bool open = false;
     std::shared_ptr<std::string> lastError = std::make_shared<std::string>(); // shared with clones
@@ -20,7 +19,7 @@ struct VolumeIoHandle::State
 
 namespace {
 
-using State = VolumeIoHandle::State;
+using State = ReaderIoHandle::State;
 
 State* state(intptr_t* io)
 {
@@ -62,13 +61,13 @@ int closeState(intptr_t* io, libbfio_error_t**)
 ssize_t readState(intptr_t* io, uint8_t* buffer, size_t size, libbfio_error_t**)
 {
     State* s = state(io);
-    if (s->position >= s->range.size)
+    if (s->position >= s->size)
         return 0;
-    if (size > s->range.size - s->position)
-        size = size_t(s->range.size - s->position);
-    // No exception may cross libfsntfs's C frames: the message waits in the state and the read fails.
+    if (size > s->size - s->position)
+        size = size_t(s->size - s->position);
+    // No exception may cross the libraries' C frames: the message waits in the state and the read fails.
     try {
-        const size_t n = s->disk->readAt(s->range.offset + s->position, buffer, size);
+        const size_t n = s->read(s->position, buffer, size);
         s->position += n;
         return ssize_t(n);
     } catch (const std::exception& e) {
@@ -89,7 +88,7 @@ off64_t seekState(intptr_t* io, off64_t offset, int whence, libbfio_error_t**)
     if (whence == SEEK_CUR)
         base = int64_t(s->position);
     else if (whence == SEEK_END)
-        base = int64_t(s->range.size);
+        base = int64_t(s->size);
     else if (whence != SEEK_SET)
         return -1;
     const int64_t target = base + offset;
@@ -111,34 +110,34 @@ int isOpenState(intptr_t* io, libbfio_error_t**)
 
 int sizeState(intptr_t* io, size64_t* size, libbfio_error_t**)
 {
-    *size = state(io)->range.size;
+    *size = state(io)->size;
     return 1;
 }
 
 } // namespace
 
-VolumeIoHandle::VolumeIoHandle(const VirtualDisk& disk, const VolumeRange& range)
+ReaderIoHandle::ReaderIoHandle(const std::string& name, uint64_t size, Read read)
 {
     auto owned = std::make_unique<State>();
-    owned->disk = &disk;
-    owned->range = range;
+    owned->read = std::move(read);
+    owned->size = size;
     libbfio_error_t* error = nullptr;
     if (libbfio_handle_initialize(&m_handle, reinterpret_cast<intptr_t*>(owned.get()), freeState, cloneState, openState,
                                   closeState, readState, writeState, seekState, existsState, isOpenState, sizeState,
                                   LIBBFIO_FLAG_IO_HANDLE_MANAGED | LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_FUNCTION, &error)
         != 1) {
         libbfio_error_free(&error);
-        throw Error({disk.name(), {}, {}, {}}, "cannot set up reading the volume (libbfio)");
+        throw Error({name, {}, {}, {}}, "cannot set up reading (libbfio)");
     }
     m_state = owned.release();
     if (libbfio_handle_open(m_handle, LIBBFIO_OPEN_READ, &error) != 1) {
         libbfio_error_free(&error);
         libbfio_handle_free(&m_handle, nullptr); // frees the state too
-        throw Error({disk.name(), {}, {}, {}}, "cannot open the volume for reading (libbfio)");
+        throw Error({name, {}, {}, {}}, "cannot open for reading (libbfio)");
     }
 }
 
-VolumeIoHandle::~VolumeIoHandle()
+ReaderIoHandle::~ReaderIoHandle()
 {
     if (m_handle) {
         libbfio_handle_close(m_handle, nullptr);
@@ -146,7 +145,7 @@ VolumeIoHandle::~VolumeIoHandle()
     }
 }
 
-std::string VolumeIoHandle::lastReadError() const
+std::string ReaderIoHandle::lastReadError() const
 {
     return m_state ? *m_state->lastError : std::string();
 }
