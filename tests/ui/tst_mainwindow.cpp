@@ -244,6 +244,30 @@ private slots:
         QVERIFY(!window.taskRunner()->isRunning(QStringLiteral("digest")));
     }
 
+    // A disk not closed cleanly opens with its log replayed: the facts say so, and the file whose last write is only
+    // in the log shows its new bytes (the generator's content, kernel32.dll's bytes reversed).
+    void opensADiskNotClosedCleanlyWithItsLogReplayed()
+    {
+#if !defined(LAYERSCOPE_HAVE_DISKS)
+        QSKIP("built without LAYERSCOPE_DISKS: no NTFS inside disks");
+#endif
+        SKIP_UNLESS_FIXTURE("ntfs/logged.vhdx");
+        MainWindow window;
+        window.show();
+        QVERIFY(waitForOpen(window, fixturePath("ntfs/logged.vhdx")));
+        const QString facts = window.chainPane()->factsLabel()->text();
+        QVERIFY2(facts.contains(QStringLiteral("not closed cleanly (log of 2 entries replayed in memory)")),
+                 qPrintable(facts));
+        QVERIFY(window.selectEntry(QStringLiteral("Windows/System32/kernel32.dll")));
+        std::string content = "MZ";
+        for (int i = 0; i < 40; ++i)
+            for (int b = 255; b >= 0; --b)
+                content.push_back(char(b));
+        const QString expected = QString::fromStdString(
+            toHex(Sha256::of(std::span(reinterpret_cast<const uint8_t*>(content.data()), content.size()))));
+        QTRY_COMPARE_WITH_TIMEOUT(window.detailsPane()->fieldText(QStringLiteral("SHA-256")), expected, 10000);
+    }
+
     void sayWhatAFileIsNot()
     {
         SKIP_UNLESS_FIXTURE("images/disks/random.bin");
