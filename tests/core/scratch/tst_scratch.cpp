@@ -3,6 +3,7 @@
 // image, records a baseline, reports edits through the diff engine, commits them as a Windows delta layer and a new
 // image, and discards. Hostile layers (tests/fixtures/scratchfixtures.py) must be refused without touching anything
 // outside the work folder, and a cancelled prepare must leave nothing behind.
+#include "common/sha256.h"
 #include "diff/treediff.h"
 #include "image/imageanalysis.h"
 #include "image/imagesource.h"
@@ -530,6 +531,49 @@ private slots:
         QCOMPARE(img->image().layers.size(), size_t(2));
         QCOMPARE(img->image().os, std::string("windows"));
         QCOMPARE(img->image().layers[1].diffId, result.diffId);
+        const image::Analysis analysis = image::analyzeImage(*img, {.strict = false});
+        QCOMPARE(analysis.findings.size(), size_t(0));
+    }
+
+    // A caller's own temporary layer file (squash's staged layer) is taken by a rename, not copied, when it says so:
+    // a hard link made beforehand is the OCI blob afterwards, and the file is gone from where it was. A docker
+    // archive's staging takes it the same way (a plain tar). Without the permission the caller keeps its file.
+    void appendTakesTheCallersLayerByRename_data()
+    {
+        QTest::addColumn<int>("format");
+        QTest::addColumn<QString>("layer");
+        QTest::addColumn<bool>("movable");
+        QTest::newRow("OCI, movable") << int(baselayer::OutputFormat::Oci) << "base.tar.gz" << true;
+        QTest::newRow("OCI, the caller's") << int(baselayer::OutputFormat::Oci) << "base.tar.gz" << false;
+        QTest::newRow("docker archive, movable") << int(baselayer::OutputFormat::DockerArchive) << "base.tar" << true;
+    }
+    void appendTakesTheCallersLayerByRename()
+    {
+        QFETCH(int, format);
+        QFETCH(QString, layer);
+        QFETCH(bool, movable);
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString();
+        const fs::path staged = root / "staged.layer";
+        fs::copy_file(testsupport::fixture(layer.toStdString()), staged);
+        fs::create_hard_link(staged, root / "witness");
+        const std::string digest = toDigestString(Sha256::of(testsupport::readAll(staged)));
+
+        AppendOptions options;
+        options.format = baselayer::OutputFormat(format);
+        if (movable)
+            options.movableLayerDigest = digest;
+        if (options.format == baselayer::OutputFormat::DockerArchive)
+            options.layerDiffId = digest; // a plain tar: its digest is its diff_id
+        const AppendResult result = appendLayer(imageFixture("oci-layout"), staged, root / "out", options);
+        QCOMPARE(fs::exists(staged), !movable);
+        QCOMPARE(result.layerDigest, digest);
+        if (options.format == baselayer::OutputFormat::Oci) {
+            const fs::path blob = root / "out" / "blobs" / "sha256" / digestHex(digest);
+            QCOMPARE(fs::equivalent(blob, root / "witness"), movable);
+        }
+        auto img = image::ImageSource::open(root / "out");
+        QCOMPARE(img->image().layers.back().diffId, result.diffId);
         const image::Analysis analysis = image::analyzeImage(*img, {.strict = false});
         QCOMPARE(analysis.findings.size(), size_t(0));
     }
