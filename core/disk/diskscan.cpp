@@ -295,11 +295,18 @@ private:
             libfsntfs_error_free(&error);
             return {};
         }
-        std::vector<uint8_t> bytes(size);
-        if (libfsntfs_file_entry_get_security_descriptor(entry, bytes.data(), size, &error) != 1)
+        std::string bytes(size, '\0');
+        if (libfsntfs_file_entry_get_security_descriptor(entry, reinterpret_cast<uint8_t*>(bytes.data()), size, &error)
+            != 1)
             throw EntryFailure {"security descriptor: " + fsntfsMessage(error)};
+        // A volume holds a few hundred distinct descriptors ($Secure shares them between files), so each is turned
+        // into SDDL once.
+        if (const auto known = m_sddlOf.find(bytes); known != m_sddlOf.end())
+            return known->second;
         try {
-            return wcow::SecurityDescriptor::fromBinary(bytes).toSddl();
+            const auto* begin = reinterpret_cast<const uint8_t*>(bytes.data());
+            std::string sddl = wcow::SecurityDescriptor::fromBinary(std::span(begin, bytes.size())).toSddl();
+            return m_sddlOf.emplace(std::move(bytes), std::move(sddl)).first->second;
         } catch (const Error& e) {
             throw EntryFailure {"security descriptor: " + e.message()};
         }
@@ -462,6 +469,7 @@ private:
     index::TreeIndexBuilder m_builder;
     uint64_t m_recordCount = 0; // the MFT's, as libfsntfs reads its size
     std::vector<index::NodeId> m_firstNames; // MFT record -> node of the first name seen
+    std::unordered_map<std::string, std::string> m_sddlOf; // descriptor bytes -> SDDL
     std::unordered_map<uint64_t, index::NodeId> m_firstNamesBeyond;
     std::set<uint64_t> m_visitedDirectories; // a damaged index must not make the walk loop
     uint64_t m_nextIndex = 0;

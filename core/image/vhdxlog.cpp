@@ -131,6 +131,11 @@ private:
             if (descriptors)
                 descriptors->push_back(descriptor);
         }
+        // The entry is its header and descriptor sectors and one data sector per data descriptor, nothing more (as
+        // qemu-img writes them; MS-VHDX lays out no padding). This also bounds the search: no entry's body can hold
+        // another entry's header, so checksumming every candidate costs one pass over the log.
+        if (headerSectors + dataSectors != sectors)
+            return std::nullopt;
         // §2.3.1.1: CRC-32C over the whole entry with the checksum field as zero.
         std::array<uint8_t, Sector> first;
         std::memcpy(first.data(), h, Sector);

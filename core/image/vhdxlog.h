@@ -32,8 +32,10 @@ struct VhdxLogRegion
 // sequence are indexed by file offset and laid over the file's bytes on every read. Written by hand because no
 // packaged library replays VHDX logs without writing (qemu does it only in place, through `qemu-img check -r all`).
 //
-// Memory: the log is read whole once (LayerScope refuses logs beyond 64 MiB; qemu-img and, as far as we know,
-// Hyper-V make 1 MiB logs), then only the active sequence's 4 KiB data sectors and one index entry per write stay.
+// Entries must be exactly their header, descriptor and data sectors (no padding), which keeps the search for the
+// active sequence one pass over the log. Memory: the log is read whole once (LayerScope refuses logs beyond 64 MiB;
+// qemu-img and, as far as we know, Hyper-V make 1 MiB logs), then only the active sequence's 4 KiB data sectors and one
+// index entry per write stay.
 class VhdxReplay
 {
 public:
