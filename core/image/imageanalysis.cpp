@@ -127,6 +127,7 @@ std::vector<Finding> checkDisk(ImageSource& source, Progress& progress)
         findings.push_back({Finding::Severity::Error, std::nullopt, p.path + ": " + p.message});
     source.image().notes.push_back("NTFS volume: " + std::to_string(scan.counts.entries) + " entries read");
 #else
+    (void)source;
     (void)progress;
     findings.push_back({Finding::Severity::Warning, std::nullopt,
                         "this build cannot read the NTFS inside disks: only the header was checked"});

@@ -12,6 +12,7 @@
 #include "image/mergedregistry.h"
 #include "index/layerscan.h"
 #include "io/decompressingsource.h"
+#include "io/platformfile.h"
 #include "report/entryjson.h"
 #include "squash/squasher.h"
 #include "tar/tarreader.h"
@@ -470,7 +471,8 @@ private slots:
         verifyClean(chain, image);
         // The spill files went with the squash.
         for (const auto& e : fs::directory_iterator(root))
-            QVERIFY2(e.path().filename().string().find(".squash-") == std::string::npos, e.path().c_str());
+            QVERIFY2(io::pathToUtf8(e.path().filename()).find(".squash-") == std::string::npos,
+                     io::pathToUtf8(e.path()).c_str());
     }
 
     void cancelLeavesNothingBehind()
