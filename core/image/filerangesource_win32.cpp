@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "io/platformfile.h"
+#include "io/win32path.h"
 
 #include <windows.h>
 
@@ -13,7 +14,11 @@ FileRangeSource::FileRangeSource(const std::filesystem::path& path, uint64_t off
     , m_length(length)
     , m_name(std::move(name))
 {
-    HANDLE handle = CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
+    // FILE_SHARE_WRITE: a file still open for writing elsewhere in this process (squash's spill file, read back by
+    // position while it grows) can only be opened by a caller that lets others write; without it Windows answers
+    // with a sharing violation (error 32). Long paths get the "\\?\" form.
+    HANDLE handle = CreateFileW(io::win32ApiPath(path).c_str(), GENERIC_READ,
+                                FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
                                 FILE_FLAG_SEQUENTIAL_SCAN, nullptr);
     if (handle == INVALID_HANDLE_VALUE)
         throw Error({io::pathToUtf8(path), {}, {}, {}},
