@@ -7,6 +7,7 @@
 //
 // Beyond "no crash": the replayed file is at least as large as the file, reads nothing past its end, and reads the
 // same whether asked in one piece or in odd-sized ones (the overlay's boundaries are right).
+#include "common/littleendian.h"
 #include "fuzzsupport.h"
 #include "image/crc32c.h"
 #include "image/vhdxlog.h"
@@ -19,15 +20,10 @@ namespace {
 constexpr size_t Sector = 4096;
 constexpr size_t Tail = 64 * 1024;
 
-uint32_t le32(const uint8_t* p)
-{
-    return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
-}
-
 // The CRC of the entry at `position` of the circular `log`, with its checksum field as zero.
 void fixEntryChecksum(std::vector<uint8_t>& log, size_t position)
 {
-    const uint32_t length = le32(log.data() + position + 8);
+    const uint32_t length = layerscope::le32(log.data() + position + 8);
     if (length == 0 || length % Sector != 0 || length > log.size())
         return;
     std::memset(log.data() + position + 4, 0, 4);
