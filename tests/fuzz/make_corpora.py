@@ -280,12 +280,15 @@ def vhdxlog_seeds(corpus: Corpus) -> None:
     guid, other = bytes(range(1, 17)), bytes(range(17, 33))
     log_size, file_end = 64 * KIB, 64 * KIB + 64 * KIB  # the harness puts 64 KiB of file after the log
 
-    def log_with(entries: list[tuple[int, bytes]]) -> bytes:
+    def log_with(entries: list[tuple[int, bytes]], torn: bool = False) -> bytes:
         log = bytearray(log_size)
         for position, entry in entries:
             for i, b in enumerate(entry):
                 log[(position + i) % log_size] = b
-        return guid + bytes(log) + b"\1"  # an odd last byte: the checksums stay as written (the torn one torn)
+        assert not log[-1] & 1  # an even last byte: the harness fills in checksums (the same ones, for valid entries)
+        # For a torn entry to stay torn, one more, odd byte (the log grows by a sector, which only the wrapping seed
+        # minds).
+        return guid + bytes(log) + (b"\1" if torn else b"")
 
     first = log_entry(guid, 10, 0, [(log_size, 3 * 4 * KIB)], [(log_size + 4 * KIB, b"\xcd" * 4 * KIB)],
                       file_end, file_end + 4 * KIB)
@@ -295,7 +298,7 @@ def vhdxlog_seeds(corpus: Corpus) -> None:
     torn[-100] ^= 0xFF
     corpus.add("vhdxlog", log_with([(0, first), (len(first), second), (len(first) + len(second), bytes(torn)),
                                     (32 * KIB, log_entry(guid, 3, 32 * KIB, [], [(0, b"\xab" * 4 * KIB)], 0, 0)),
-                                    (48 * KIB, log_entry(other, 50, 48 * KIB, [], [], 0, 0))]), "crash")
+                                    (48 * KIB, log_entry(other, 50, 48 * KIB, [], [], 0, 0))], torn=True), "crash")
     wrap_at = log_size - 4 * KIB
     a = log_entry(guid, 7, wrap_at, [(file_end, 8 * KIB)], [(4 * KIB, b"\x11" * 4 * KIB)], 0, file_end + 8 * KIB)
     b = log_entry(guid, 8, wrap_at, [], [(file_end + 4 * KIB, b"\x22" * 4 * KIB)], 0, 0)
