@@ -3,14 +3,13 @@
 
 #include "common/error.h"
 #include "common/sha256.h"
+#include "disk/libyal.h"
 #include "disk/ntfsvolume.h"
 #include "disk/reparsetag.h"
 #include "index/mergedtree.h"
 #include "index/treeindexbuilder.h"
 #include "wcow/paxtime.h"
 #include "wcow/securitydescriptor.h"
-
-#include <libfsntfs.h>
 
 #include <algorithm>
 #include <memory>

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "disk/libyal.h"
 #include "disk/libyalerror.h"
 #include "disk/readeriohandle.h"
 #include "disk/virtualdisk.h"
 #include "disk/volumelocator.h"
 #include "io/bytesource.h"
-
-#include <libfsntfs.h>
 
 #include <filesystem>
 #include <memory>

@@ -121,17 +121,15 @@ ReaderIoHandle::ReaderIoHandle(const std::string& name, uint64_t size, Read read
     auto owned = std::make_unique<State>();
     owned->read = std::move(read);
     owned->size = size;
-    libbfio_error_t* error = nullptr;
+    // No error objects: libbfio_error_free is missing from the libbfio that libvhdi bundles (the Windows build links
+    // that one), and what failed is said here anyway.
     if (libbfio_handle_initialize(&m_handle, reinterpret_cast<intptr_t*>(owned.get()), freeState, cloneState, openState,
                                   closeState, readState, writeState, seekState, existsState, isOpenState, sizeState,
-                                  LIBBFIO_FLAG_IO_HANDLE_MANAGED | LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_FUNCTION, &error)
-        != 1) {
-        libbfio_error_free(&error);
+                                  LIBBFIO_FLAG_IO_HANDLE_MANAGED | LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_FUNCTION, nullptr)
+        != 1)
         throw Error({name, {}, {}, {}}, "cannot set up reading (libbfio)");
-    }
     m_state = owned.release();
-    if (libbfio_handle_open(m_handle, LIBBFIO_OPEN_READ, &error) != 1) {
-        libbfio_error_free(&error);
+    if (libbfio_handle_open(m_handle, LIBBFIO_OPEN_READ, nullptr) != 1) {
         libbfio_handle_free(&m_handle, nullptr); // frees the state too
         throw Error({name, {}, {}, {}}, "cannot open for reading (libbfio)");
     }

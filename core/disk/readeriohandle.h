@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <libbfio.h>
+#include "disk/libyal.h"
 
 #include <cstdint>
 #include <functional>

@@ -2,18 +2,13 @@
 #include "disk/virtualdisk.h"
 
 #include "common/error.h"
+#include "disk/libyal.h"
 #include "disk/libyalerror.h"
 #include "disk/readeriohandle.h"
 #include "image/diskinfo.h"
+#include "image/filerangesource.h"
 #include "image/vhdxlog.h"
 #include "io/platformfile.h"
-
-// Debian's libvhdi exports libvhdi_file_open_file_io_handle, but its features.h declares it only when libvhdi was
-// configured against an external libbfio; the feature macro makes the header declare it.
-#ifndef LIBVHDI_HAVE_BFIO
-#define LIBVHDI_HAVE_BFIO 1
-#endif
-#include <libvhdi.h>
 
 #include <cstring>
 #include <mutex>
@@ -41,14 +36,17 @@ struct FileDeleter
 };
 using FileHandle = std::unique_ptr<libvhdi_file_t, FileDeleter>;
 
-// One disk of a chain. A disk not closed cleanly is read through its log replayed in memory (libvhdi ignores logs
-// and would hand out the blocks as they were before the disk's last writes); members are destroyed bottom up, so
-// libvhdi lets go of the handle before the handle lets go of the replay.
+// One disk of a chain, read by libvhdi through our own libbfio handle: over the file (opened as every file here is,
+// with wide-character and long-path support on Windows, where libvhdi's own narrow-path open fails), or, for a disk
+// not closed cleanly, over the file with its log replayed in memory (libvhdi ignores logs and would hand out the
+// blocks as they were before the disk's last writes). Members are destroyed bottom up: libvhdi lets go of the handle
+// before the handle lets go of what it reads.
 struct ChainDisk
 {
+    std::unique_ptr<image::FileRangeSource> file;
     std::unique_ptr<image::VhdxReplay> replay;
     std::unique_ptr<ReaderIoHandle> io;
-    FileHandle file;
+    FileHandle vhdi;
 };
 
 // A differencing chain deeper than this is a loop (a disk naming itself, or two naming each other).
@@ -65,26 +63,33 @@ void openChain(const fs::path& path, std::vector<ChainDisk>& chain)
     // and finds the log to replay.
     const image::VhdxInfo info = image::readDiskInfo(path);
     ChainDisk disk;
+    ReaderIoHandle::Read read;
+    uint64_t size = 0;
     if (info.log) {
         disk.replay = std::make_unique<image::VhdxReplay>(path, info.log->region);
-        disk.io = std::make_unique<ReaderIoHandle>(
-            name, disk.replay->size(), [replay = disk.replay.get()](uint64_t offset, void* buffer, size_t length) {
-                return replay->readAt(offset, buffer, length);
-            });
+        size = disk.replay->size();
+        read = [replay = disk.replay.get()](uint64_t offset, void* buffer, size_t length) {
+            return replay->readAt(offset, buffer, length);
+        };
+    } else {
+        size = info.fileSize;
+        disk.file = std::make_unique<image::FileRangeSource>(path, 0, size, name);
+        read = [file = disk.file.get()](uint64_t offset, void* buffer, size_t length) {
+            return file->readAt(offset, buffer, length);
+        };
     }
+    disk.io = std::make_unique<ReaderIoHandle>(name, size, std::move(read));
     libvhdi_error_t* error = nullptr;
     libvhdi_file_t* raw = nullptr;
     if (libvhdi_file_initialize(&raw, &error) != 1)
         throw Error({name, {}, {}, {}}, vhdiMessage(error));
-    const int opened = disk.io ? libvhdi_file_open_file_io_handle(raw, disk.io->handle(), LIBVHDI_OPEN_READ, &error)
-                               : libvhdi_file_open(raw, name.c_str(), LIBVHDI_OPEN_READ, &error);
-    if (opened != 1) {
+    if (libvhdi_file_open_file_io_handle(raw, disk.io->handle(), LIBVHDI_OPEN_READ, &error) != 1) {
         libvhdi_file_free(&raw, nullptr);
-        const std::string readError = disk.io ? disk.io->lastReadError() : std::string();
+        const std::string readError = disk.io->lastReadError();
         throw Error({name, {}, {}, 0},
                     "not a readable VHDX/VHD disk: " + (readError.empty() ? vhdiMessage(error) : readError));
     }
-    disk.file.reset(raw);
+    disk.vhdi.reset(raw);
     chain.push_back(std::move(disk));
     uint32_t diskType = 0;
     if (libvhdi_file_get_disk_type(raw, &diskType, &error) != 1)
@@ -115,8 +120,8 @@ void openChain(const fs::path& path, std::vector<ChainDisk>& chain)
     // chain.back() is the parent just opened (or, for a deeper chain, opened its own parents after it).
     libvhdi_file_t* parent = nullptr;
     for (size_t i = chain.size(); i-- > 0;)
-        if (chain[i].file.get() == raw) {
-            parent = chain[i + 1].file.get();
+        if (chain[i].vhdi.get() == raw) {
+            parent = chain[i + 1].vhdi.get();
             break;
         }
     if (libvhdi_file_set_parent_file(raw, parent, &error) != 1)
@@ -150,7 +155,7 @@ struct VirtualDisk::Impl
     {
         // Children before parents.
         for (auto& disk : chain)
-            disk.file.reset();
+            disk.vhdi.reset();
     }
 };
 
@@ -164,7 +169,7 @@ VirtualDisk::VirtualDisk(const fs::path& path)
     openChain(path, m_impl->chain);
     libvhdi_error_t* error = nullptr;
     size64_t size = 0;
-    if (libvhdi_file_get_media_size(m_impl->chain.front().file.get(), &size, &error) != 1)
+    if (libvhdi_file_get_media_size(m_impl->chain.front().vhdi.get(), &size, &error) != 1)
         throw Error({m_name, {}, {}, {}}, vhdiMessage(error));
     m_size = size;
 }
@@ -181,7 +186,7 @@ size_t VirtualDisk::readAt(uint64_t offset, void* buffer, size_t length) const
     const auto readDisk = [&](uint64_t at, void* into, size_t size) {
         libvhdi_error_t* error = nullptr;
         const ssize_t n
-            = libvhdi_file_read_buffer_at_offset(m_impl->chain.front().file.get(), into, size, off64_t(at), &error);
+            = libvhdi_file_read_buffer_at_offset(m_impl->chain.front().vhdi.get(), into, size, off64_t(at), &error);
         if (n < 0)
             throw Error({m_name, {}, {}, at}, "cannot read the disk's data: " + vhdiMessage(error));
         return size_t(n);

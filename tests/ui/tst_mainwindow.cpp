@@ -14,6 +14,7 @@
 #include "hivekeymodel.h"
 #include "io/atomicfile.h"
 #include "io/gzipsink.h"
+#include "io/platformfile.h"
 #include "itemroles.h"
 #include "layertreemodel.h"
 #include "mainwindow.h"
@@ -529,15 +530,20 @@ private slots:
 
         // The disk is a row of the chain: selecting it reads the volume in the background and browses it like a layer,
         // with previews read off the disk; selecting a layer again shows that layer.
-        const QString disk = QString::fromStdString((sandbox / "sandbox.vhdx").string());
+        // Found by its place, not by its spelling: on Windows the folder path mixes '/' (Qt's) and '\' (the path
+        // library's), and the row keeps the spelling the layer folder reader made.
+        const QString expected = QDir::cleanPath(
+            QDir::fromNativeSeparators(QString::fromStdString(io::pathToUtf8(sandbox / "sandbox.vhdx"))));
         ChainModel* chain = window.chainPane()->model();
         const int diskRow = [&] {
             for (int row = chain->mergedRow() + 1; row < chain->rowCount(); ++row)
-                if (chain->index(row, 0).data(DiskRole).toString() == disk)
+                if (QDir::cleanPath(QDir::fromNativeSeparators(chain->index(row, 0).data(DiskRole).toString()))
+                    == expected)
                     return row;
             return -1;
         }();
         QVERIFY(diskRow > chain->mergedRow());
+        const QString disk = chain->index(diskRow, 0).data(DiskRole).toString();
         QCOMPARE(chain->index(diskRow, ChainModel::Digest).data().toString(), QStringLiteral("sandbox.vhdx"));
         QCOMPARE(chain->diskAt(diskRow)->layer, 3);
         QVERIFY(window.chainPane()->selectDisk(disk));
