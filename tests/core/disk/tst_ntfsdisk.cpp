@@ -14,6 +14,7 @@
 #include "index/layerscan.h"
 #include "index/mergedtree.h"
 #include "io/filesource.h"
+#include "io/platformfile.h"
 #include "testsupport.h"
 #include "wcow/paxtime.h"
 
@@ -388,6 +389,24 @@ private slots:
         const auto* hosts = scan.index.record(scan.index.find("Windows/System32/drivers/etc/hosts"));
         QVERIFY(hosts);
         QVERIFY(index::unreadableReason(scan.index, *hosts).empty());
+    }
+
+    // Disks are opened through LayerScope's own file handles: a folder name outside ASCII and a path beyond Windows'
+    // 260 characters read like any other (on Windows, libvhdi's own narrow-path open could do neither).
+    void opensDisksAtNonAsciiAndLongPaths()
+    {
+        namespace fs = std::filesystem;
+        QTemporaryDir tmp;
+        fs::path folder = fs::path(tmp.path().toStdString()) / fs::u8path("Dïsks-名前");
+        for (int i = 0; i < 6; ++i)
+            folder /= std::string(40, char('a' + i));
+        fs::create_directories(folder);
+        const fs::path copy = folder / fs::u8path("dÿnamic.vhdx");
+        QVERIFY(io::pathToUtf8(copy).size() > 260);
+        fs::copy_file(disks("dynamic.vhdx"), copy);
+        const index::LayerScan scan = disk::scanDisk(copy);
+        QVERIFY(scan.problems.empty());
+        QCOMPARE(scan.counts.entries, uint64_t(manifest().at("entries").size()));
     }
 
     // A disk left as a crash leaves it: its last write (kernel32.dll's new bytes) is only in its log, behind an older
