@@ -427,14 +427,7 @@ private slots:
         QFETCH(QString, replayedByQemu);
         const json& logged = manifest().at("logged");
         const auto path = disks(disk.toStdString());
-        const auto fileDigest = [&] {
-            std::ifstream in(path, std::ios::binary);
-            Sha256 hash;
-            std::vector<char> buffer(1 << 20);
-            while (in.read(buffer.data(), std::streamsize(buffer.size())) || in.gcount() > 0)
-                hash.update(buffer.data(), size_t(in.gcount()));
-            return hash.finish();
-        };
+        const auto fileDigest = [&] { return Sha256::of(testsupport::readAll(path)); };
         const Sha256Digest before = fileDigest();
 
         const image::VhdxInfo info = image::readVhdxInfo(path);
