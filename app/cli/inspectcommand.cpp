@@ -38,7 +38,8 @@ int printDisk(const std::string& path, bool json, bool entries)
         nlohmann::json volume = {{"size", scan.uncompressedSize},
                                  {"totalBytes", scan.totalBytes},
                                  {"counts", layerscope::report::countsToJson(scan.counts)},
-                                 {"problems", layerscope::report::problemsToJson(scan.problems)}};
+                                 {"problems", layerscope::report::problemsToJson(scan.problems)},
+                                 {"warnings", scan.warnings}};
         if (entries) {
             nlohmann::json list = nlohmann::json::array();
             for (const auto& record : scan.index.records())
@@ -55,6 +56,8 @@ int printDisk(const std::string& path, bool json, bool entries)
             + std::to_string(c.streams) + " streams, " + std::to_string(c.symlinks) + " symlinks, "
             + std::to_string(c.junctions) + " junctions, " + std::to_string(c.whiteouts) + " tombstones), "
             + std::to_string(scan.totalBytes) + " bytes in files and streams\n";
+        for (const auto& warning : scan.warnings)
+            text += "warning: " + warning + "\n";
         for (const auto& problem : scan.problems)
             text += "problem: " + problem.path + ": " + problem.message + "\n";
         if (entries)

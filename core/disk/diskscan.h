@@ -8,14 +8,15 @@
 
 namespace layerscope::disk {
 
-// Reads the NTFS file system inside a VHDX or VHD file (libvhdi for the disk, libfsntfs for the volume) into the
-// tree index every other source produces, in one walk of the directory indexes: names as stored (case kept), sizes,
-// attributes, security descriptors as SDDL, the four times at 100 ns precision, hard links (the first name seen is
-// the file, later names are hard-link entries naming it), alternate data streams as "name:stream" entries and
-// reparse points by tag (symlink, junction, WCI placeholder and tombstone; see docs/disks.md). NTFS's own metadata
+// Reads the NTFS file system inside a VHDX or VHD file into the tree index every other source produces: the MFT read
+// front to back (disk/mftscan.h), or, for a volume that scan finds damaged, a walk of the directory indexes through
+// libfsntfs (disk/ntfswalk.h), with a warning (LayerScan::warnings) saying why. Either way: names as stored (case
+// kept), sizes, attributes, security descriptors as SDDL, the four times at 100 ns precision, hard links (the first
+// name seen is the file, later names are hard-link entries naming it), alternate data streams as "name:stream" entries
+// and reparse points by tag (symlink, junction, WCI placeholder and tombstone; see docs/disks.md). NTFS's own metadata
 // files ($MFT, $Extend, ...) are left out, as Windows hides them. LayerScan::counts and totalBytes are filled.
-// File data is read only when ScanOptions::hashFiles asks for digests (diff, tree, space), and then for files and
-// streams but not reparse points; without it the walk reads MFT records, directory indexes and $Secure only.
+// File data is read (through libfsntfs) only when ScanOptions::hashFiles asks for digests (diff, tree, space), and
+// then for files and streams but not reparse points; without it only the MFT and $Secure are read.
 //
 // Throws layerscope::Error naming the file for a disk libvhdi cannot open (a damaged header), a differencing disk
 // whose parent is missing (naming the parent path), a disk without an NTFS volume and a volume libfsntfs cannot
@@ -27,7 +28,11 @@ index::LayerScan scanDisk(const std::filesystem::path& path, const index::ScanOp
                           const std::string& root = {});
 
 class NtfsVolume;
-// The same walk on a volume already open (disk/ntfsvolume.h); LayerScan::storedSize stays 0.
-index::LayerScan scanVolume(const NtfsVolume& volume, const index::ScanOptions& options, const std::string& root);
+// How scanVolume reads: the MFT scan with the walk as its fallback (what users get), or either alone (tests compare
+// them; MftScan throws layerscope::Error saying why when the scan cannot list the volume).
+enum class NtfsReader { Automatic, MftScan, DirectoryWalk };
+// The same on a volume already open (disk/ntfsvolume.h); LayerScan::storedSize stays 0.
+index::LayerScan scanVolume(const NtfsVolume& volume, const index::ScanOptions& options, const std::string& root,
+                            NtfsReader reader = NtfsReader::Automatic);
 
 } // namespace layerscope::disk

@@ -4,7 +4,9 @@
 #include "disk/diskfile.h"
 
 #include "common/error.h"
+
 #include "io/platformfile.h"
+#include <algorithm>
 
 namespace layerscope::disk {
 
@@ -116,7 +118,6 @@ std::unique_ptr<io::ByteSource> NtfsVolume::open(const std::string& path, const 
     for (char& c : windowsPath)
         if (c == '/')
             c = '\\';
-    const std::string name = m_file + ": " + path + (stream.empty() ? "" : ":" + stream);
     libfsntfs_error_t* error = nullptr;
     libfsntfs_file_entry_t* entry = nullptr;
     const int found = libfsntfs_volume_get_file_entry_by_utf8_path(
@@ -124,6 +125,23 @@ std::unique_ptr<io::ByteSource> NtfsVolume::open(const std::string& path, const 
     if (found != 1)
         throw Error({m_file, {}, path, {}},
                     found == 0 ? std::string("no such file on the volume") : "unreadable: " + fsntfsMessage(error));
+    return openEntry(entry, stream, path);
+}
+
+std::unique_ptr<io::ByteSource> NtfsVolume::openRecord(uint64_t record, const std::string& stream,
+                                                       const std::string& path) const
+{
+    libfsntfs_error_t* error = nullptr;
+    libfsntfs_file_entry_t* entry = nullptr;
+    if (libfsntfs_volume_get_file_entry_by_index(m_volume, record, &entry, &error) != 1)
+        throw Error({m_file, {}, path, {}}, "MFT record " + std::to_string(record) + ": " + fsntfsMessage(error));
+    return openEntry(entry, stream, path);
+}
+
+std::unique_ptr<io::ByteSource> NtfsVolume::openEntry(libfsntfs_file_entry_t* entry, const std::string& stream,
+                                                      const std::string& path) const
+{
+    libfsntfs_error_t* error = nullptr;
     size64_t size = 0;
     libfsntfs_data_stream_t* data = nullptr;
     int ok = 0;
@@ -142,7 +160,15 @@ std::unique_ptr<io::ByteSource> NtfsVolume::open(const std::string& path, const 
         libfsntfs_file_entry_free(&entry, nullptr);
         throw Error({m_file, {}, path + (stream.empty() ? "" : ":" + stream), {}}, message);
     }
+    const std::string name = m_file + ": " + path + (stream.empty() ? "" : ":" + stream);
     return std::make_unique<NtfsFileSource>(entry, data, name, size);
+}
+
+size_t NtfsVolume::readAt(uint64_t offset, void* buffer, size_t length) const
+{
+    if (offset >= m_range.size)
+        return 0;
+    return m_disk.readAt(m_range.offset + offset, buffer, size_t(std::min<uint64_t>(length, m_range.size - offset)));
 }
 
 } // namespace layerscope::disk

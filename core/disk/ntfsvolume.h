@@ -41,8 +41,18 @@ public:
     // stream `stream`, read as the source is read. Throws layerscope::Error naming the disk and the path when there
     // is no such file or stream; the source throws when a read fails.
     std::unique_ptr<io::ByteSource> open(const std::string& path, const std::string& stream = {}) const;
+    // The same by MFT record number (the MFT scan knows records, not paths); `path` names the source.
+    std::unique_ptr<io::ByteSource> openRecord(uint64_t record, const std::string& stream,
+                                               const std::string& path) const;
+
+    // Reads up to `length` bytes at `offset` inside the volume; short only at its end. Throws layerscope::Error
+    // naming the disk and the offset when the disk cannot be read.
+    size_t readAt(uint64_t offset, void* buffer, size_t length) const;
 
 private:
+    std::unique_ptr<io::ByteSource> openEntry(libfsntfs_file_entry_t* entry, const std::string& stream,
+                                              const std::string& path) const;
+
     std::string m_file;
     VirtualDisk m_disk;
     VolumeRange m_range;

@@ -4,6 +4,8 @@
 // Constants and small byte/text helpers shared by HiveWriter and HiveReader. Everything here encodes a rule of
 // regf-hive-format.md; the section is cited next to each item.
 
+#include "common/utf16.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -68,8 +70,8 @@ uint32_t windowsChecksum(uint32_t plainXor);
 
 // Strict UTF-8 → UTF-16; throws layerscope::Error on malformed input (names must round-trip exactly).
 std::u16string utf8ToUtf16(std::string_view utf8);
-// UTF-16 → UTF-8; unpaired surrogates (legal in registry names) become U+FFFD so the result is always valid UTF-8.
-std::string utf16ToUtf8(std::u16string_view utf16);
+// UTF-16 → UTF-8 is common/utf16.h's utf16ToUtf8 (unpaired surrogates, legal in registry names, become U+FFFD).
+using layerscope::utf16ToUtf8;
 // Stored names: Latin-1 bytes when compressed, otherwise UTF-16LE (an odd trailing byte is dropped).
 std::u16string decodeStoredName(std::span<const uint8_t> bytes, bool compressed);
 std::u16string utf16FromLe(std::span<const uint8_t> bytes);

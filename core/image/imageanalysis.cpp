@@ -123,6 +123,8 @@ std::vector<Finding> checkDisk(ImageSource& source, Progress& progress)
     options.buildIndex = false;
     options.progress = &progress;
     const index::LayerScan scan = disk::scanDisk(std::filesystem::u8path(source.image().source), options);
+    for (const std::string& w : scan.warnings)
+        findings.push_back({Finding::Severity::Warning, std::nullopt, w});
     for (const wcow::Problem& p : scan.problems)
         findings.push_back({Finding::Severity::Error, std::nullopt, p.path + ": " + p.message});
     source.image().notes.push_back("NTFS volume: " + std::to_string(scan.counts.entries) + " entries read");
@@ -145,6 +147,7 @@ index::TreeIndex mergedView(ImageSource& source, bool hashFiles, Progress& progr
         options.hashFiles = hashFiles;
         options.progress = &progress;
         index::LayerScan scan = disk::scanDisk(std::filesystem::u8path(source.image().source), options);
+        source.image().notes.insert(source.image().notes.end(), scan.warnings.begin(), scan.warnings.end());
         for (const auto& problem : scan.problems)
             source.image().notes.push_back(problem.path + ": " + problem.message);
         return std::move(scan.index);

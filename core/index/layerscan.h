@@ -42,7 +42,8 @@ struct LayerScan
     wcow::Layout layout = wcow::Layout::Linux;
     EntryCounts counts;
     std::vector<wcow::Problem> problems;
-    std::vector<std::string> warnings; // stream-level oddities (trailing garbage, missing end marker)
+    // stream-level oddities (trailing garbage, missing end marker); for a disk, that its volume had to be walked
+    std::vector<std::string> warnings;
     TreeIndex index; // empty unless ScanOptions::buildIndex
 };
 
