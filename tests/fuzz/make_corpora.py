@@ -312,6 +312,28 @@ def ntfs_seeds(corpus: Corpus, fixtures: Path) -> None:
     seed = fixtures / "ntfs" / "seed-volume.raw"
     if seed.exists():
         corpus.add("ntfs", seed.read_bytes(), seed.name)
+        ntfsrecord_seeds(corpus, seed.read_bytes())
+
+
+def ntfsrecord_seeds(corpus: Corpus, volume: bytes) -> None:
+    """fuzz_ntfsrecord's inputs: the seed volume's file records in use (the MFT's first run, as mkntfs lays it out,
+    selector 0: the harness rewrites the update sequence numbers, which these already hold) and its $Secure:$SDS
+    entries (selector 1), found by their own header: hash, id, offset equal to where they lie, length."""
+    import struct
+    sector, per_cluster = struct.unpack_from("<HB", volume, 0x0B)
+    cluster = sector * per_cluster
+    mft = struct.unpack_from("<Q", volume, 0x30)[0] * cluster
+    per_record = struct.unpack_from("<b", volume, 0x40)[0]
+    record_size = per_record * cluster if per_record > 0 else 1 << -per_record
+    for number in range(64):
+        record = volume[mft + number * record_size: mft + (number + 1) * record_size]
+        if record[:4] == b"FILE" and struct.unpack_from("<H", record, 0x16)[0] & 1:
+            corpus.add("ntfsrecord", b"\0" + record, f"record-{number}")
+    for at in range(0, len(volume) - 20, 16):
+        if struct.unpack_from("<Q", volume, at + 8)[0] == 0 and volume[at + 20: at + 22] == b"\1\0" \
+                and 20 < struct.unpack_from("<I", volume, at + 16)[0] < 4096 and volume[at + 4: at + 8] == b"\0\1\0\0":
+            corpus.add("ntfsrecord", b"\1" + volume[at: at + 4096], "sds")
+            break
 
 
 def rules_seeds(corpus: Corpus) -> None:
