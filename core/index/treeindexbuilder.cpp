@@ -233,6 +233,8 @@ struct TreeIndexBuilder::Impl
     std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> sddlIds;
     std::vector<std::string> sddls {std::string()};
     uint32_t lastSddl = 0;
+    std::string lastFolder; // the folder of the last path nodeFor() resolved, and its node (until a removal)
+    NodeId lastFolderNode = InvalidNode;
     Arena blobs;
     std::vector<wcow::PaxTime> wideTimes; // times PackedTime cannot hold (TreeIndex::m_wideTimes)
     size_t liveNodes = 1;
@@ -354,6 +356,16 @@ struct TreeIndexBuilder::Impl
     {
         NodeId node = 0;
         size_t start = 0;
+        // Entries arrive folder by folder (tars as written, disks as walked): when this one's folder is the last
+        // one's, only its own name is looked up.
+        const size_t cut = path.rfind('/');
+        const std::string_view folder = path.substr(0, cut == std::string_view::npos ? 0 : cut);
+        NodeId folderNode = InvalidNode; // stays so unless a component ends at `cut` ("a//b" is not cached)
+        if (cut != std::string_view::npos && lastFolderNode != InvalidNode && folder == lastFolder) {
+            node = lastFolderNode;
+            start = cut + 1;
+            folderNode = node;
+        }
         while (start <= path.size()) {
             size_t slash = path.find('/', start);
             if (slash == std::string_view::npos)
@@ -367,6 +379,8 @@ struct TreeIndexBuilder::Impl
             const bool leaf = start > path.size();
             if (found != InvalidNode && !(leaf && keepCaseVariants && name(nodes[found]) != part)) {
                 node = found;
+                if (slash == cut)
+                    folderNode = node;
                 continue;
             }
             // A case variant gets a node but stays out of the table: lookups keep finding the first spelling.
@@ -392,6 +406,12 @@ struct TreeIndexBuilder::Impl
                 insert(id, hash);
             ++liveNodes;
             node = id;
+            if (slash == cut)
+                folderNode = node;
+        }
+        if (folderNode != lastFolderNode || folder != lastFolder) {
+            lastFolder.assign(folder);
+            lastFolderNode = folderNode;
         }
         return node;
     }
@@ -559,6 +579,7 @@ bool TreeIndexBuilder::remove(std::string_view path)
     if (node == InvalidNode)
         return false;
     m_impl->kill(node);
+    m_impl->lastFolderNode = InvalidNode;
     return true;
 }
 
@@ -567,6 +588,7 @@ void TreeIndexBuilder::removeChildren(std::string_view path)
     const NodeId node = m_impl->lookup(path);
     if (node == InvalidNode)
         return;
+    m_impl->lastFolderNode = InvalidNode;
     // Only the children a path lookup finds, as removing each child by path always did: a case variant (which
     // only a keepCaseVariants tree has, and merges never use one) stays.
     for (NodeId c = m_impl->nodes[node].firstChild; c != InvalidNode; c = m_impl->nodes[c].nextSibling)
