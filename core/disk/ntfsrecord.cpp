@@ -4,6 +4,7 @@
 #include "common/littleendian.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 namespace layerscope::disk::ntfs {

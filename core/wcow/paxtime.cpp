@@ -143,6 +143,23 @@ std::string formatRfc3339(const PaxTime& time)
     const int64_t secondOfDay = time.seconds - days * 86400;
     const year_month_day date {sys_days {std::chrono::days {days}}};
     const int year = static_cast<int>(date.year());
+    if (year >= 0 && year <= 9999 && time.nanoseconds < kNanosPerSecond) {
+        // Digit by digit: listings format four times for each of a million entries, and snprintf costs several
+        // times more.
+        char text[] = "0000-00-00T00:00:00.000000000Z";
+        const auto put = [&](size_t at, uint64_t value, size_t digits) {
+            for (size_t i = digits; i-- > 0; value /= 10)
+                text[at + i] = char('0' + value % 10);
+        };
+        put(0, uint64_t(year), 4);
+        put(5, static_cast<unsigned>(date.month()), 2);
+        put(8, static_cast<unsigned>(date.day()), 2);
+        put(11, uint64_t(secondOfDay / 3600), 2);
+        put(14, uint64_t(secondOfDay / 60 % 60), 2);
+        put(17, uint64_t(secondOfDay % 60), 2);
+        put(20, time.nanoseconds, 9);
+        return std::string(text, sizeof text - 1);
+    }
     char yearText[16];
     if (year >= 0 && year <= 9999)
         std::snprintf(yearText, sizeof yearText, "%04d", year);
