@@ -223,8 +223,32 @@ void ChainPane::setSource(std::shared_ptr<const LoadedSource> source)
     }
     m_facts->setText(facts.join(QStringLiteral(" · ")));
     m_facts->setToolTip(tooltip);
+    // A bare disk has no layers and no disks to list: the facts are the whole pane, and the volume below gets the
+    // room an empty table would take.
+    m_view->setVisible(!source || m_model->rowCount() > 0);
+    fitHeight();
     ColumnWidths::fit(m_view);
     updateActions();
+}
+
+bool ChainPane::hasTable() const
+{
+    return m_view->isVisibleTo(this);
+}
+
+void ChainPane::fitHeight()
+{
+    // Without its table the pane is as tall as its facts at the width it has (a splitter honours the maximum).
+    setMaximumHeight(hasTable() ? QWIDGETSIZE_MAX
+                                : m_facts->heightForWidth(width()) + m_facts->contentsMargins().top()
+                             + m_facts->contentsMargins().bottom());
+}
+
+void ChainPane::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    if (!hasTable())
+        fitHeight();
 }
 
 bool ChainPane::selectDisk(const QString& path)

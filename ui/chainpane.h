@@ -27,6 +27,8 @@ public:
     void setSource(std::shared_ptr<const LoadedSource> source);
     ChainModel* model() const { return m_model; }
     QTreeView* view() const { return m_view; }
+    // False for a bare disk, which has no layers or disks to list: the pane is its facts alone.
+    bool hasTable() const;
     QLabel* factsLabel() const { return m_facts; }
 
     // Selects a layer row (or the merged row with -1).
@@ -62,7 +64,11 @@ signals:
     // The disk as a container's writable layer over the merged view of the open chain.
     void compareDiskRequested(const QString& disk);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void fitHeight();
     void showContextMenu(const QPoint& pos);
     void updateActions();
 

@@ -49,6 +49,9 @@
 #include <QTreeView>
 #include <QTreeWidget>
 
+#include <algorithm>
+#include <numeric>
+
 namespace layerscope::ui {
 
 namespace {
@@ -616,6 +619,7 @@ void MainWindow::setSource(std::shared_ptr<const LoadedSource> source)
     m_tree->resetFilter();
     m_tree->clear();
     m_chain->setSource(m_source);
+    fitChainPane();
     m_space->setSource(m_source);
     setWindowFilePath(m_source ? m_source->path : QString());
     updateTitle();
@@ -628,6 +632,22 @@ void MainWindow::setSource(std::shared_ptr<const LoadedSource> source)
         showLayer(-1);
     else
         m_chain->selectLayer(m_source->layers.size() == 1 ? 0 : -1);
+}
+
+void MainWindow::fitChainPane()
+{
+    // A splitter keeps a pane's share when the pane's maximum shrinks: the volume below gets it explicitly, and the
+    // share comes back with the next source that has layers.
+    const QList<int> sizes = m_leftSplitter->sizes();
+    if (!m_chain->hasTable()) {
+        if (m_leftSizesWithTable.isEmpty())
+            m_leftSizesWithTable = sizes;
+        const int total = std::accumulate(sizes.begin(), sizes.end(), 0);
+        m_leftSplitter->setSizes({m_chain->maximumHeight(), std::max(0, total - m_chain->maximumHeight())});
+    } else if (!m_leftSizesWithTable.isEmpty()) {
+        m_leftSplitter->setSizes(m_leftSizesWithTable);
+        m_leftSizesWithTable.clear();
+    }
 }
 
 void MainWindow::updateTitle()
@@ -872,7 +892,9 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/browseSplitter"), m_browseSplitter->saveState());
-    settings.setValue(QStringLiteral("window/leftSplitter"), m_leftSplitter->saveState());
+    // The share users gave the chain pane, not the sliver a bare disk leaves it.
+    if (m_leftSizesWithTable.isEmpty())
+        settings.setValue(QStringLiteral("window/leftSplitter"), m_leftSplitter->saveState());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

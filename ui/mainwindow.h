@@ -146,6 +146,7 @@ private:
                          const EntryReader& reader);
     // "<document> — LayerScope" for the tab shown: the source in Browse, "A ↔ B" in Diff.
     void updateTitle();
+    void fitChainPane();
     void restoreSettings();
     void saveSettings() const;
 
@@ -164,6 +165,7 @@ private:
     QTabWidget* m_modes;
     QSplitter* m_browseSplitter;
     QSplitter* m_leftSplitter;
+    QList<int> m_leftSizesWithTable; // the chain pane's share while a bare disk squeezes it to its facts
     ChainPane* m_chain;
     TreePane* m_tree;
     DetailsPane* m_details;

@@ -221,6 +221,10 @@ private slots:
         window.show();
         QVERIFY(waitForOpen(window, fixturePath("ntfs/dynamic.vhdx")));
         QCOMPARE(window.chainPane()->model()->rowCount(), 0);
+        // No empty layer table above the volume: the disk's facts are all the chain pane shows.
+        QVERIFY(!window.chainPane()->view()->isVisible());
+        // ... and the volume's tree right below the facts, not below the room the table had.
+        QTRY_VERIFY(window.treePane()->geometry().top() - window.chainPane()->geometry().bottom() < 12);
         LayerTreeModel* model = window.treePane()->model();
         QVERIFY(!model->isMerged()); // one volume: no layers to name
         QStringList top;
@@ -243,6 +247,12 @@ private slots:
         QVERIFY(window.selectEntry(QStringLiteral("Users/Public/README.md")));
         QCOMPARE(details->fieldText(QStringLiteral("SHA-256")), expected);
         QVERIFY(!window.taskRunner()->isRunning(QStringLiteral("digest")));
+
+        // A layer opened next has its table back.
+        SKIP_UNLESS_FIXTURE("base.tar");
+        QVERIFY(waitForOpen(window, fixturePath("base.tar")));
+        QVERIFY(window.chainPane()->view()->isVisible());
+        QVERIFY(window.chainPane()->height() > window.chainPane()->factsLabel()->height() * 2);
     }
 
     // A disk not closed cleanly opens with its log replayed: the facts say so, and the file whose last write is only
