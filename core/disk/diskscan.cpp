@@ -31,12 +31,23 @@ index::LayerScan scanVolume(const NtfsVolume& volume, const index::ScanOptions& 
         NtfsTreeSink sink(root, options, scan);
         whyWalked = scanMft(volume, sink);
         if (whyWalked.empty()) {
-            scan.index = options.buildIndex ? sink.finish() : index::TreeIndex();
-            return scan;
+            index::TreeIndex tree = sink.finish();
+            // A folder's index holds each name once; records naming the same folder and name (a damaged volume)
+            // would make one entry shadow another here, which the walk settles by what the index says.
+            if (tree.shadowedRecords().empty() && tree.recordCount() == scan.counts.entries) {
+                if (options.buildIndex)
+                    scan.index = std::move(tree);
+                return scan;
+            }
+            whyWalked = "two file records give one folder the same name";
         }
         if (reader == NtfsReader::MftScan)
             throw Error({volume.file(), {}, {}, volume.range().offset},
                         "the MFT scan cannot list the volume: " + whyWalked);
+        // What the scan counted goes with it.
+        scan = index::LayerScan();
+        scan.source = volume.file();
+        scan.uncompressedSize = volume.range().size;
     }
     NtfsTreeSink sink(root, options, scan);
     walkDirectories(volume, sink);

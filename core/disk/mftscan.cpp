@@ -668,8 +668,8 @@ private:
             const auto digest = [&] { return hash(facts.record, {}, NtfsTreeSink::join(folder, name), facts.size); };
             return m_sink.addName(out, folder, name, digest, path, linkTo);
         } catch (const EntryFailure& failure) {
-            m_sink.addUnreadable(NtfsTreeSink::join(folder, name), failure.message);
-            return NtfsTreeSink::Placed::HardLink; // nothing below it, no streams
+            m_sink.addUnreadable(folder, name, facts.record, failure.message);
+            return NtfsTreeSink::Placed::Skipped; // nothing below it, no streams
         }
     }
 

@@ -23,7 +23,7 @@ NtfsTreeSink::NtfsTreeSink(std::string root, const index::ScanOptions& options, 
     , m_progress(options.progress ? *options.progress : Progress::none())
     , m_hashFiles(options.hashFiles)
     , m_scan(scan)
-    , m_builder(true)
+    , m_builder(true, true) // every name on the volume: "a" beside "A" in a case-sensitive folder
 { }
 
 std::string NtfsTreeSink::join(const std::string& parent, std::string_view name)
@@ -40,6 +40,8 @@ std::string NtfsTreeSink::join(const std::string& parent, std::string_view name)
 NtfsTreeSink::Placed NtfsTreeSink::addName(const NtfsNameFacts& facts, const std::string& parent, std::string_view name,
                                            const Digest& digest, std::string& path, std::string_view linkTo)
 {
+    if (!usable(parent, name, facts.record))
+        return Placed::Skipped;
     wcow::WindowsEntry& out = m_entry;
     out.path.assign(parent);
     if (!parent.empty())
@@ -122,16 +124,35 @@ void NtfsTreeSink::addStream(const std::string& owner, uint64_t modified, std::s
         add(out);
 }
 
-void NtfsTreeSink::addUnreadable(const std::string& path, const std::string& message)
+bool NtfsTreeSink::has(const std::string& path) const
 {
+    const index::NodeId node = m_builder.find(path);
+    return node != index::InvalidNode && m_builder.path(node) == path;
+}
+
+bool NtfsTreeSink::usable(const std::string& parent, std::string_view name, uint64_t record)
+{
+    // Windows allows none of these; a damaged record can hold them, and as a path they would name another entry.
+    if (!name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos)
+        return true;
+    problem(parent,
+            "MFT record " + std::to_string(record) + " has a name no path can hold: \"" + std::string(name) + "\"");
+    return false;
+}
+
+void NtfsTreeSink::addUnreadable(const std::string& parent, std::string_view name, uint64_t record,
+                                 const std::string& message)
+{
+    if (!usable(parent, name, record))
+        return;
     // The directory index named it, its record cannot be read: the entry stays in the tree, marked, so that a user
     // sees what is missing where it is missing.
     wcow::WindowsEntry out;
-    out.path = path;
+    out.path = join(parent, name);
     out.tarIndex = m_nextIndex++;
     out.xattrs.emplace_back(index::UnreadableXattr, message);
     add(out);
-    problem(path, message);
+    problem(out.path, message);
 }
 
 void NtfsTreeSink::problem(const std::string& path, const std::string& message)

@@ -50,7 +50,8 @@ public:
     bool hashFiles() const { return m_hashFiles; }
     Progress& progress() { return m_progress; }
 
-    enum class Placed { Entry, Directory, HardLink, Whiteout };
+    // Skipped: a name no path can hold (empty, "." or "..", or with a '/'), reported as a problem of its folder.
+    enum class Placed { Entry, Directory, HardLink, Whiteout, Skipped };
     // Reads and hashes data; called only when the entry's digest is wanted. Throws EntryFailure.
     using Digest = std::function<Sha256Digest()>;
 
@@ -62,8 +63,10 @@ public:
     // An alternate data stream of the entry at `owner`, which addName placed as an Entry or Directory.
     void addStream(const std::string& owner, uint64_t modified, std::string_view name, uint64_t size,
                    const Digest& digest);
+    // Whether an entry was added at exactly this path (a case variant of it does not count).
+    bool has(const std::string& path) const;
     // A name whose record cannot be read: kept in the tree, marked, and a problem.
-    void addUnreadable(const std::string& path, const std::string& message);
+    void addUnreadable(const std::string& parent, std::string_view name, uint64_t record, const std::string& message);
     void problem(const std::string& path, const std::string& message);
 
     // A self-relative security descriptor as SDDL; each distinct one is converted once (a volume holds a few
@@ -79,6 +82,7 @@ public:
     static std::string join(const std::string& parent, std::string_view name);
 
 private:
+    bool usable(const std::string& parent, std::string_view name, uint64_t record);
     index::NodeId add(const wcow::WindowsEntry& entry, const std::optional<Sha256Digest>& sha256 = std::nullopt);
     index::NodeId firstName(uint64_t record) const;
     void rememberFirstName(uint64_t record, index::NodeId node);

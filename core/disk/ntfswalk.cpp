@@ -131,10 +131,15 @@ private:
             [&](uint8_t* b, size_t n, libfsntfs_error_t** e) {
                 return libfsntfs_file_entry_get_utf8_name(entry, b, n, e);
             });
+        // A folder's index holds each name once; a damaged one may list a name twice.
+        if (const std::string path = NtfsTreeSink::join(parent, name); m_sink.has(path)) {
+            m_sink.problem(path, "listed twice by its folder's index");
+            return {};
+        }
         try {
             return readEntry(entry, record, parent, name);
         } catch (const EntryFailure& failure) {
-            m_sink.addUnreadable(NtfsTreeSink::join(parent, name), failure.message);
+            m_sink.addUnreadable(parent, name, record, failure.message);
             return {};
         }
     }
@@ -183,7 +188,7 @@ private:
         };
         path = NtfsTreeSink::join(parent, name);
         const NtfsTreeSink::Placed placed = m_sink.addName(facts, parent, name, digest, path);
-        if (placed == NtfsTreeSink::Placed::HardLink || placed == NtfsTreeSink::Placed::Whiteout)
+        if (placed != NtfsTreeSink::Placed::Entry && placed != NtfsTreeSink::Placed::Directory)
             return {};
         addStreams(entry, path, facts.modified);
         if (placed == NtfsTreeSink::Placed::Directory && m_visitedDirectories.insert(record).second)

@@ -613,6 +613,11 @@ bool TreeIndexBuilder::contains(std::string_view path) const
     return m_impl->lookup(path) != InvalidNode;
 }
 
+NodeId TreeIndexBuilder::find(std::string_view path) const
+{
+    return m_impl->lookup(path);
+}
+
 std::string TreeIndexBuilder::path(NodeId node) const
 {
     std::vector<std::string_view> parts;

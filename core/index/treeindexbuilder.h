@@ -37,6 +37,8 @@ public:
     // Removes everything below a directory but keeps the directory (overlay opaque directories).
     void removeChildren(std::string_view path);
     bool contains(std::string_view path) const;
+    // The node at a path (its first spelling, in a case-insensitive tree), or InvalidNode.
+    NodeId find(std::string_view path) const;
     // The path of a node add() returned, as its components were first spelled; valid until finish().
     std::string path(NodeId node) const;
     // Whether the path holds a directory or junction record (or is an implicit parent directory).
