@@ -7,7 +7,6 @@ namespace {
 
 template<typename Unit> void appendUtf8(size_t count, Unit unit, std::string& out)
 {
-    out.reserve(out.size() + count);
     for (size_t i = 0; i < count; ++i) {
         uint32_t cp = unit(i);
         if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < count && unit(i + 1) >= 0xDC00 && unit(i + 1) <= 0xDFFF) {

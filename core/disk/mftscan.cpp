@@ -10,6 +10,7 @@
 #include "wcow/casefold.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -36,6 +37,13 @@ constexpr uint64_t MaxSecurityStream = uint64_t(256) << 20;
 // A non-resident reparse point or security descriptor is at most 16 KiB (MS-FSCC) or 64 KiB (a descriptor's
 // size field); anything larger is damage.
 constexpr uint64_t MaxAttributeValue = 64 * 1024;
+
+// Lets the descriptor table be searched by a string_view of bytes without making a string of them.
+struct TransparentHash
+{
+    using is_transparent = void;
+    size_t operator()(std::string_view bytes) const { return std::hash<std::string_view> {}(bytes); }
+};
 
 // Why the volume must be walked instead (see scanMft).
 struct NeedsWalk
@@ -279,8 +287,13 @@ private:
         const uint64_t perChunk = std::max<uint64_t>(1, ChunkBytes / m_boot.recordSize);
         std::vector<uint8_t> chunk(size_t(std::min(perChunk, std::max<uint64_t>(m_recordCount, 1)))
                                    * m_boot.recordSize);
-        m_facts.reserve(size_t(std::min<uint64_t>(m_recordCount, 1 << 20)));
-        m_names.reserve(m_facts.capacity());
+        // As many facts as records in use (most of them base records with one name), so that the vectors are
+        // not left half empty by their last doubling.
+        uint64_t used = 0;
+        for (size_t i = 0; i < m_bitmap.size() && i * 8 < m_recordCount; ++i)
+            used += uint64_t(std::popcount(m_bitmap[i]));
+        m_facts.reserve(size_t(used));
+        m_names.reserve(size_t(used + used / 16));
         for (uint64_t first = 0; first < m_recordCount; first += perChunk) {
             m_sink.progress().checkCancelled();
             const uint64_t count = std::min(perChunk, m_recordCount - first);
@@ -365,7 +378,7 @@ private:
             case AttributeSecurityDescriptor:
                 facts.hasDescriptor = true;
                 if (a.resident)
-                    facts.descriptor = bytes(a.value);
+                    facts.descriptor = descriptor(a.value);
                 else
                     lateValue(owner, LateValue::Kind::SecurityDescriptor, a);
                 break;
@@ -402,11 +415,18 @@ private:
         return slice(begin, m_text.size());
     }
 
-    Slice bytes(std::span<const uint8_t> value)
+    // A descriptor kept in a record, stored once however many records hold the same one (volumes written by
+    // ntfs-3g keep one in every record).
+    Slice descriptor(std::span<const uint8_t> value)
     {
+        const std::string_view key(reinterpret_cast<const char*>(value.data()), value.size());
+        if (const auto known = m_descriptorSlices.find(key); known != m_descriptorSlices.end())
+            return known->second;
         const size_t begin = m_bytes.size();
-        m_bytes.insert(m_bytes.end(), value.begin(), value.end());
-        return slice(begin, m_bytes.size());
+        m_bytes.append(key);
+        const Slice stored = slice(begin, m_bytes.size());
+        m_descriptorSlices.emplace(std::string(key), stored);
+        return stored;
     }
 
     static Slice slice(size_t begin, size_t end)
@@ -477,7 +497,7 @@ private:
                     setReparsePoint(*facts, data);
                     break;
                 case LateValue::Kind::SecurityDescriptor:
-                    facts->descriptor = bytes(data);
+                    facts->descriptor = descriptor(data);
                     break;
                 }
             } catch (const NtfsFormatError& e) {
@@ -490,8 +510,14 @@ private:
 
     std::string_view sddlOf(const FileFacts& facts)
     {
-        if (facts.hasDescriptor)
-            return m_sink.sddlOf(std::span(m_bytes).subspan(facts.descriptor.offset, facts.descriptor.length));
+        if (facts.hasDescriptor) {
+            const std::string*& sddl = m_sddlByOffset[facts.descriptor.offset];
+            if (!sddl) {
+                const auto* begin = reinterpret_cast<const uint8_t*>(m_bytes.data()) + facts.descriptor.offset;
+                sddl = &m_sink.sddlOf(std::span(begin, facts.descriptor.length));
+            }
+            return *sddl;
+        }
         const uint32_t id = facts.information.securityId;
         if (id == 0)
             return {};
@@ -714,7 +740,9 @@ private:
     std::vector<StreamFacts> m_streams;
     std::vector<LateValue> m_late;
     std::string m_text; // names, stream names and link targets, UTF-8, back to back
-    std::vector<uint8_t> m_bytes; // security descriptors stored in records
+    std::string m_bytes; // the distinct security descriptors stored in records, back to back
+    std::unordered_map<std::string, Slice, TransparentHash, std::equal_to<>> m_descriptorSlices;
+    std::unordered_map<uint32_t, const std::string*> m_sddlByOffset; // in m_bytes
     std::vector<uint8_t> m_securityStream; // $Secure:$SDS
     std::unordered_map<uint32_t, std::span<const uint8_t>> m_descriptors; // security id -> descriptor in the stream
     std::unordered_map<uint32_t, const std::string*> m_sddlById;
