@@ -375,8 +375,9 @@ private slots:
     void mftScanListsWhatTheDirectoryWalkLists_data()
     {
         QTest::addColumn<QString>("disk");
-        for (const char* name : {"fixed.vhdx", "dynamic.vhdx", "dynamic.vhd", "mbr.vhdx", "gpt.vhdx", "sandbox.vhdx",
-                                 "differencing.vhdx", "logged.vhdx", "logged-wrapped.vhdx", "many.vhdx"})
+        for (const char* name :
+             {"fixed.vhdx", "dynamic.vhdx", "dynamic.vhd", "mbr.vhdx", "gpt.vhdx", "sandbox.vhdx", "differencing.vhdx",
+              "logged.vhdx", "logged-wrapped.vhdx", "many.vhdx", "extensions.vhdx"})
             QTest::newRow(name) << QString::fromLatin1(name);
     }
     void mftScanListsWhatTheDirectoryWalkLists()
@@ -428,11 +429,57 @@ private slots:
         for (const auto& [path, expected] : fromWalk) {
             const auto it = fromScan.find(path);
             QVERIFY2(it != fromScan.end(), path.c_str());
-            QVERIFY2(it->second == expected, (path + ":\n  scan " + it->second + "\n  walk " + expected).c_str());
+            // libfsntfs 20200921 reads a non-resident $REPARSE_POINT as tag 0, so the walk lists the long symlink
+            // as a plain file; the scan's reading of it is checked against the generator in
+            // mftScanMergesExtensionRecords.
+            if (it->second != expected && disk == "extensions.vhdx" && path == "Files/long-link") {
+                QVERIFY(expected.find("0x00000000") != std::string::npos);
+                continue;
+            }
+            // The ends of both, should they differ (Qt cuts long messages).
+            const auto tail = [](const std::string& text) {
+                return text.size() > 400 ? "..." + text.substr(text.size() - 400) : text;
+            };
+            QVERIFY2(it->second == expected,
+                     (path + ":\n  scan " + tail(it->second) + "\n  walk " + tail(expected)).c_str());
         }
         QCOMPARE(scanned.counts.entries, walked.counts.entries);
         QCOMPARE(scanned.counts.hardlinks, walked.counts.hardlinks);
         QCOMPARE(scanned.totalBytes, walked.totalBytes);
+    }
+
+    // Records that do not fit in one: a file's 61 names and another's 30 streams in extension records (the
+    // generator checks that ntfs-3g wrote attribute lists), a symlink's non-resident reparse data. The scan merges
+    // them into their base record as the walk does (mftScanListsWhatTheDirectoryWalkLists compares the rest).
+    void mftScanMergesExtensionRecords()
+    {
+        const json& expected = manifest().at("extensions");
+        const disk::NtfsVolume volume(disks(expected.at("disk").get<std::string>()));
+        const index::LayerScan scan = disk::scanVolume(volume, {}, {}, disk::NtfsReader::MftScan);
+        QVERIFY(scan.problems.empty());
+        const index::TreeIndex& tree = scan.index;
+        // The name first in path order is the file ("another-name-...-000.dll" before "target.dll"), the other 60
+        // link to it.
+        const std::string file = "Names/another-name-for-the-same-file-number-000.dll";
+        QVERIFY(tree.find(expected.at("file").get<std::string>()) != index::InvalidNode);
+        QCOMPARE(tree.record(tree.find(file))->type, wcow::EntryType::File);
+        size_t links = 0;
+        for (const auto& r : tree.records())
+            if (r.type == wcow::EntryType::Hardlink && tree.linkTarget(r) == file)
+                ++links;
+        QCOMPARE(links, expected.at("links").get<size_t>());
+        const std::string streamFile = expected.at("streamFile");
+        size_t streams = 0;
+        for (const auto& r : tree.records())
+            if (r.type == wcow::EntryType::Stream && tree.path(r.node).starts_with(streamFile + ":")) {
+                ++streams;
+                QVERIFY(r.has(index::TreeIndex::Record::HasHash));
+            }
+        QCOMPARE(streams, expected.at("streams").get<size_t>());
+        const auto* link = tree.record(tree.find(expected.at("symlink").get<std::string>()));
+        QVERIFY(link);
+        QCOMPARE(link->type, wcow::EntryType::Symlink);
+        QCOMPARE(std::string(tree.linkTarget(*link)), expected.at("target").get<std::string>());
     }
 
     // A record the $MFT's bitmap says is in use but that is no file record: the scan says which and at what, and the
