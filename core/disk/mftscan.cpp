@@ -398,9 +398,11 @@ private:
 
     void lateValue(uint64_t owner, LateValue::Kind kind, const Attribute& a)
     {
-        const auto it = std::find_if(m_late.begin(), m_late.end(),
-                                     [&](const LateValue& v) { return v.owner == owner && v.kind == kind; });
-        LateValue& value = it == m_late.end() ? m_late.emplace_back(LateValue {owner, kind, 0, {}}) : *it;
+        // Pieces of one value may come in any order (an extension record can precede its base).
+        const auto [it, fresh] = m_lateIndex.try_emplace(owner * 4 + uint64_t(kind), m_late.size());
+        if (fresh)
+            m_late.push_back(LateValue {owner, kind, 0, {}});
+        LateValue& value = m_late[it->second];
         if (a.lowestVcn == 0)
             value.size = a.dataSize;
         const auto runs = decodeRuns(a.runs, a.lowestVcn);
@@ -483,11 +485,11 @@ private:
             if (value.size > limit)
                 throw NeedsWalk {"a non-resident attribute of MFT record " + std::to_string(value.owner) + " holds "
                                  + std::to_string(value.size) + " bytes"};
-            std::vector<uint8_t> data(size_t(value.size));
-            readClusters(value.runs, 0, data);
             FileFacts* facts = find(value.owner);
             if (!facts)
                 continue;
+            std::vector<uint8_t> data(size_t(value.size));
+            readClusters(value.runs, 0, data);
             try {
                 switch (value.kind) {
                 case LateValue::Kind::SecurityStream:
@@ -582,7 +584,7 @@ private:
         std::vector<bool> visited(m_facts.size());
         visited[rootIndex] = true;
         std::vector<std::pair<uint32_t, std::string>> stack;
-        stack.emplace_back(uint32_t(root - m_facts.data()), m_sink.root());
+        stack.emplace_back(rootIndex, m_sink.root());
         std::string path;
         while (!stack.empty()) {
             auto [folder, folderPath] = std::move(stack.back());
@@ -595,12 +597,10 @@ private:
                 if (folder == rootIndex && facts.record < FirstUserRecord)
                     continue; // NTFS's own files, which Windows hides
                 const std::string_view name = view(m_names[nameIndex].name);
-                std::string_view linkTo;
-                if (const auto primary = primaries.find(ownerIndex); primary != primaries.end())
+                std::string_view linkTo; // set for every name of a file with several but the first
+                if (const auto primary = primaries.find(ownerIndex);
+                    primary != primaries.end() && NtfsTreeSink::join(folderPath, name) != primary->second)
                     linkTo = primary->second;
-                path = NtfsTreeSink::join(folderPath, name);
-                if (path == linkTo)
-                    linkTo = {};
                 const NtfsTreeSink::Placed placed = addName(facts, folderPath, name, path, linkTo);
                 if (placed == NtfsTreeSink::Placed::Entry || placed == NtfsTreeSink::Placed::Directory)
                     addStreams(facts, path);
@@ -739,6 +739,7 @@ private:
     std::vector<NameFacts> m_names;
     std::vector<StreamFacts> m_streams;
     std::vector<LateValue> m_late;
+    std::unordered_map<uint64_t, size_t> m_lateIndex; // record * 4 + kind -> its value in m_late
     std::string m_text; // names, stream names and link targets, UTF-8, back to back
     std::string m_bytes; // the distinct security descriptors stored in records, back to back
     std::unordered_map<std::string, Slice, TransparentHash, std::equal_to<>> m_descriptorSlices;
