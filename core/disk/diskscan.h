@@ -11,10 +11,12 @@ namespace layerscope::disk {
 // Reads the NTFS file system inside a VHDX or VHD file into the tree index every other source produces: the MFT read
 // front to back (disk/mftscan.h), or, for a volume that scan finds damaged, a walk of the directory indexes through
 // libfsntfs (disk/ntfswalk.h), with a warning (LayerScan::warnings) saying why. Either way: names as stored (case
-// kept), sizes, attributes, security descriptors as SDDL, the four times at 100 ns precision, hard links (the first
-// name seen is the file, later names are hard-link entries naming it), alternate data streams as "name:stream" entries
-// and reparse points by tag (symlink, junction, WCI placeholder and tombstone; see docs/disks.md). NTFS's own metadata
-// files ($MFT, $Extend, ...) are left out, as Windows hides them. LayerScan::counts and totalBytes are filled.
+// kept, "a" beside "A" in a case-sensitive folder), sizes, attributes, security descriptors as SDDL, the four times
+// at 100 ns precision, hard links (the name first in path order is the file — the walk takes the first it meets —
+// and the other names are hard-link entries naming it), alternate data streams as "name:stream" entries and reparse
+// points by tag (symlink, junction, WCI placeholder and tombstone; see docs/disks.md). NTFS's own metadata files
+// ($MFT, $Extend, ...) are left out, as Windows hides them, and so are names no path can hold (empty, "." or "..",
+// with a '/'), each a problem of its folder. LayerScan::counts and totalBytes are filled.
 // File data is read (through libfsntfs) only when ScanOptions::hashFiles asks for digests (diff, tree, space), and
 // then for files and streams but not reparse points; without it only the MFT and $Secure are read.
 //

@@ -2,18 +2,14 @@
 #include "disk/mftscan.h"
 
 #include "common/error.h"
-#include "common/littleendian.h"
 #include "common/utf16.h"
+#include "disk/mftlayout.h"
 #include "disk/ntfsrecord.h"
 #include "disk/ntfstreesink.h"
 #include "disk/ntfsvolume.h"
 #include "wcow/casefold.h"
 
 #include <algorithm>
-#include <bit>
-#include <cstring>
-#include <memory>
-#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -43,12 +39,6 @@ struct TransparentHash
 {
     using is_transparent = void;
     size_t operator()(std::string_view bytes) const { return std::hash<std::string_view> {}(bytes); }
-};
-
-// Why the volume must be walked instead (see scanMft).
-struct NeedsWalk
-{
-    std::string reason;
 };
 
 // A piece of text or bytes kept in one of the scanner's arenas.
@@ -99,23 +89,17 @@ struct LateValue
     std::vector<Run> runs;
 };
 
-std::string describe(const NtfsFormatError& error, uint64_t record)
-{
-    return "MFT record " + std::to_string(record) + " at byte " + std::to_string(error.offset) + ": " + error.message;
-}
-
 class MftScanner
 {
 public:
     MftScanner(const NtfsVolume& volume, NtfsTreeSink& sink)
         : m_volume(volume)
         , m_sink(sink)
+        , m_layout(volume)
     { }
 
     void run()
     {
-        readBootSector();
-        mapMft();
         readRecords();
         mergeExtensions();
         readLateValues();
@@ -123,194 +107,36 @@ public:
     }
 
 private:
-    // --- the volume and the $MFT's own layout ---------------------------------------------------------------------
-
-    void readBootSector()
-    {
-        std::vector<uint8_t> sector(512);
-        if (m_volume.readAt(0, sector.data(), sector.size()) != sector.size())
-            throw NeedsWalk {"the volume is shorter than its boot sector"};
-        try {
-            m_boot = parseBootSector(sector);
-        } catch (const NtfsFormatError& e) {
-            throw NeedsWalk {"boot sector: " + e.message};
-        }
-        m_clusters = m_volume.range().size / m_boot.clusterSize;
-    }
-
-    // Record 0 describes the $MFT: its data runs (continued in extension records named by its attribute list when
-    // the MFT is fragmented enough) and its bitmap of records in use.
-    void mapMft()
-    {
-        std::vector<uint8_t> record(m_boot.recordSize);
-        readClusters({Run {0, UINT64_MAX / m_boot.clusterSize, m_boot.mftCluster, false}}, 0, record);
-        const std::vector<uint64_t> extensions = readMftRecord(record, 0, true);
-        for (const uint64_t extension : extensions) {
-            sortRuns(m_mftRuns);
-            readClusters(m_mftRuns, extension * m_boot.recordSize, record);
-            readMftRecord(record, extension, false);
-        }
-        sortRuns(m_mftRuns);
-        uint64_t next = 0;
-        for (const Run& run : m_mftRuns) {
-            if (run.vcn != next || run.sparse)
-                throw NeedsWalk {"the $MFT's data runs leave a gap or a sparse run at cluster " + std::to_string(next)};
-            next += run.length;
-        }
-        if (next * m_boot.clusterSize < m_mftSize)
-            throw NeedsWalk {"the $MFT's data runs end before its size"};
-        m_recordCount = m_mftSize / m_boot.recordSize;
-        if (m_bitmap.empty())
-            throw NeedsWalk {"the $MFT has no bitmap"};
-        // Records past the last one in use are never read.
-        uint64_t last = std::min<uint64_t>(m_recordCount, uint64_t(m_bitmap.size()) * 8);
-        while (last > 0 && !inUse(last - 1))
-            --last;
-        m_recordCount = last;
-    }
-
-    // Reads the $MFT's own record (0) or one of its extensions; returns the extension records that hold more of its
-    // data runs.
-    std::vector<uint64_t> readMftRecord(std::vector<uint8_t>& record, uint64_t number, bool base)
-    {
-        std::vector<uint64_t> extensions;
-        try {
-            if (!applyUpdateSequence(record))
-                throw NeedsWalk {"MFT record " + std::to_string(number) + " of the $MFT is not a file record"};
-            const RecordHeader header = readRecordHeader(record);
-            AttributeReader reader(record, header);
-            Attribute attribute;
-            while (reader.next(attribute)) {
-                if (attribute.type == AttributeData && !attribute.named()) {
-                    if (attribute.resident)
-                        throw NeedsWalk {"the $MFT's data is resident"};
-                    if (attribute.lowestVcn == 0)
-                        m_mftSize = attribute.dataSize;
-                    const auto runs = decodeRuns(attribute.runs, attribute.lowestVcn);
-                    checkRuns(runs, "$MFT");
-                    m_mftRuns.insert(m_mftRuns.end(), runs.begin(), runs.end());
-                } else if (base && attribute.type == AttributeBitmap && !attribute.named()) {
-                    if (attribute.resident) {
-                        m_bitmap.assign(attribute.value.begin(), attribute.value.end());
-                    } else {
-                        const auto runs = decodeRuns(attribute.runs, 0);
-                        checkRuns(runs, "$MFT's bitmap");
-                        // A record is 1 KiB or more, so its bitmap is at most 1/8192 of the volume.
-                        if (attribute.dataSize > m_volume.range().size / 8192 + 8)
-                            throw NeedsWalk {"the $MFT's bitmap is larger than the volume allows"};
-                        m_bitmap.resize(size_t(attribute.dataSize));
-                        readClusters(runs, 0, m_bitmap);
-                    }
-                } else if (base && attribute.type == AttributeList) {
-                    if (!attribute.resident)
-                        throw NeedsWalk {"the $MFT's attribute list is not resident"};
-                    extensions = dataExtensions(attribute.value);
-                }
-            }
-        } catch (const NtfsFormatError& e) {
-            throw NeedsWalk {describe(e, number)};
-        }
-        return extensions;
-    }
-
-    // The records an attribute list names for pieces of the unnamed $DATA past its first (MS-FSCC does not cover
-    // attribute lists; the layout is libfsntfs's and ntfs-3g's documentation).
-    std::vector<uint64_t> dataExtensions(std::span<const uint8_t> list)
-    {
-        std::vector<uint64_t> records;
-        for (size_t at = 0; at + 0x1A <= list.size();) {
-            const uint8_t* p = list.data() + at;
-            const uint16_t length = le16(p + 4);
-            if (length < 0x1A || at + length > list.size())
-                throw NeedsWalk {"the $MFT's attribute list is damaged at byte " + std::to_string(at)};
-            const uint64_t record = recordNumber(le64(p + 0x10));
-            if (le32(p) == AttributeData && p[6] == 0 && le64(p + 8) != 0 && record != 0
-                && std::find(records.begin(), records.end(), record) == records.end())
-                records.push_back(record);
-            at += length;
-        }
-        if (records.size() > 64)
-            throw NeedsWalk {"the $MFT's data runs are spread over more than 64 records"};
-        return records;
-    }
-
-    void checkRuns(const std::vector<Run>& runs, const char* what) const
-    {
-        for (const Run& run : runs)
-            if (!run.sparse && (run.lcn > m_clusters || run.length > m_clusters - run.lcn))
-                throw NeedsWalk {std::string(what) + "'s data run at cluster " + std::to_string(run.lcn)
-                                 + " lies outside the volume"};
-    }
-
-    static void sortRuns(std::vector<Run>& runs)
-    {
-        std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.vcn < b.vcn; });
-    }
-
-    // Fills `out` with the bytes at `offset` of the stream the (sorted) runs map; a sparse run reads as zeros.
-    void readClusters(const std::vector<Run>& runs, uint64_t offset, std::span<uint8_t> out) const
-    {
-        const uint64_t cluster = m_boot.clusterSize;
-        auto run = std::upper_bound(runs.begin(), runs.end(), offset / cluster,
-                                    [](uint64_t vcn, const Run& r) { return vcn < r.vcn; });
-        for (size_t done = 0; done < out.size();) {
-            if (run == runs.begin())
-                throw NeedsWalk {"a read at byte " + std::to_string(offset) + " lies before the data runs"};
-            const Run& r = *std::prev(run);
-            const uint64_t at = offset + done;
-            const uint64_t runEnd = (r.vcn + r.length) * cluster;
-            if (at >= runEnd)
-                throw NeedsWalk {"a read at byte " + std::to_string(at) + " lies past the data runs"};
-            const size_t n = size_t(std::min<uint64_t>(out.size() - done, runEnd - at));
-            if (r.sparse) {
-                std::memset(out.data() + done, 0, n);
-            } else {
-                const uint64_t volumeOffset = r.lcn * cluster + (at - r.vcn * cluster);
-                if (m_volume.readAt(volumeOffset, out.data() + done, n) != n)
-                    throw NeedsWalk {"the volume ends inside a data run, at byte " + std::to_string(volumeOffset)};
-            }
-            done += n;
-            if (done < out.size())
-                ++run;
-        }
-    }
-
-    bool inUse(uint64_t record) const
-    {
-        return record / 8 < m_bitmap.size() && (m_bitmap[size_t(record / 8)] >> (record % 8)) & 1;
-    }
-
     // --- the records -----------------------------------------------------------------------------------------------
 
     void readRecords()
     {
-        const uint64_t perChunk = std::max<uint64_t>(1, ChunkBytes / m_boot.recordSize);
-        std::vector<uint8_t> chunk(size_t(std::min(perChunk, std::max<uint64_t>(m_recordCount, 1)))
-                                   * m_boot.recordSize);
+        const uint64_t size = m_layout.recordSize();
+        const uint64_t records = m_layout.recordCount();
+        const uint64_t perChunk = std::max<uint64_t>(1, ChunkBytes / size);
+        std::vector<uint8_t> chunk(size_t(std::min(perChunk, std::max<uint64_t>(records, 1)) * size));
         // As many facts as records in use (most of them base records with one name), so that the vectors are
         // not left half empty by their last doubling.
-        uint64_t used = 0;
-        for (size_t i = 0; i < m_bitmap.size() && i * 8 < m_recordCount; ++i)
-            used += uint64_t(std::popcount(m_bitmap[i]));
+        const uint64_t used = m_layout.recordsInUse();
         m_facts.reserve(size_t(used));
         m_names.reserve(size_t(used + used / 16));
-        for (uint64_t first = 0; first < m_recordCount; first += perChunk) {
+        for (uint64_t first = 0; first < records; first += perChunk) {
             m_sink.progress().checkCancelled();
-            const uint64_t count = std::min(perChunk, m_recordCount - first);
-            const std::span<uint8_t> bytes(chunk.data(), size_t(count * m_boot.recordSize));
-            readClusters(m_mftRuns, first * m_boot.recordSize, bytes);
+            const uint64_t count = std::min(perChunk, records - first);
+            const std::span<uint8_t> bytes(chunk.data(), size_t(count * size));
+            m_layout.readRecords(first, bytes);
             for (uint64_t i = 0; i < count; ++i) {
                 const uint64_t number = first + i;
-                if (!inUse(number))
+                if (!m_layout.inUse(number))
                     continue;
-                const auto record = bytes.subspan(size_t(i * m_boot.recordSize), m_boot.recordSize);
+                const auto record = bytes.subspan(size_t(i * size), size_t(size));
                 try {
                     readRecord(number, record);
                 } catch (const NtfsFormatError& e) {
-                    throw NeedsWalk {describe(e, number)};
+                    throw NeedsWalk {describeRecordError(e, number)};
                 }
             }
-            m_sink.progress().advance(first + count, m_recordCount);
+            m_sink.progress().advance(first + count, records);
         }
     }
 
@@ -406,7 +232,7 @@ private:
         if (a.lowestVcn == 0)
             value.size = a.dataSize;
         const auto runs = decodeRuns(a.runs, a.lowestVcn);
-        checkRuns(runs, "an attribute");
+        m_layout.checkRuns(runs, "an attribute");
         value.runs.insert(value.runs.end(), runs.begin(), runs.end());
     }
 
@@ -479,7 +305,7 @@ private:
     void readLateValues()
     {
         for (LateValue& value : m_late) {
-            sortRuns(value.runs);
+            MftLayout::sortRuns(value.runs);
             const uint64_t limit
                 = value.kind == LateValue::Kind::SecurityStream ? MaxSecurityStream : MaxAttributeValue;
             if (value.size > limit)
@@ -489,7 +315,7 @@ private:
             if (!facts)
                 continue;
             std::vector<uint8_t> data(size_t(value.size));
-            readClusters(value.runs, 0, data);
+            m_layout.read(value.runs, 0, data);
             try {
                 switch (value.kind) {
                 case LateValue::Kind::SecurityStream:
@@ -503,7 +329,7 @@ private:
                     break;
                 }
             } catch (const NtfsFormatError& e) {
-                throw NeedsWalk {describe(e, value.owner)};
+                throw NeedsWalk {describeRecordError(e, value.owner)};
             }
         }
         for (const SecurityDescriptorEntry& entry : readSecurityStream(m_securityStream))
@@ -728,12 +554,7 @@ private:
 
     const NtfsVolume& m_volume;
     NtfsTreeSink& m_sink;
-    BootSector m_boot;
-    uint64_t m_clusters = 0;
-    std::vector<Run> m_mftRuns;
-    uint64_t m_mftSize = 0;
-    uint64_t m_recordCount = 0;
-    std::vector<uint8_t> m_bitmap;
+    MftLayout m_layout;
     std::vector<FileFacts> m_facts; // base records in use, by record number
     std::vector<FileFacts> m_extensions; // what extension records add to their base, merged after the scan
     std::vector<NameFacts> m_names;
