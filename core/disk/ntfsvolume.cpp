@@ -2,6 +2,7 @@
 #include "disk/ntfsvolume.h"
 
 #include "disk/diskfile.h"
+#include "disk/mftlookup.h"
 
 #include "common/error.h"
 
@@ -122,6 +123,14 @@ std::unique_ptr<io::ByteSource> NtfsVolume::open(const std::string& path, const 
     libfsntfs_file_entry_t* entry = nullptr;
     const int found = libfsntfs_volume_get_file_entry_by_utf8_path(
         m_volume, reinterpret_cast<const uint8_t*>(windowsPath.data()), windowsPath.size(), &entry, &error);
+    if (found != 1) {
+        // libfsntfs looks paths up through the folders' indexes, which it misreads on some volumes (mftlookup.h):
+        // not found, or an error.
+        if (const auto record = findMftRecord(*this, path)) {
+            libfsntfs_error_free(&error);
+            return openRecord(*record, stream, path);
+        }
+    }
     if (found != 1)
         throw Error({m_file, {}, path, {}},
                     found == 0 ? std::string("no such file on the volume") : "unreadable: " + fsntfsMessage(error));
