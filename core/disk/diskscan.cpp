@@ -23,9 +23,13 @@ index::LayerScan scanDisk(const fs::path& path, const index::ScanOptions& option
 index::LayerScan scanVolume(const NtfsVolume& volume, const index::ScanOptions& options, const std::string& root,
                             NtfsReader reader)
 {
-    index::LayerScan scan;
-    scan.source = volume.file();
-    scan.uncompressedSize = volume.range().size;
+    const auto empty = [&] {
+        index::LayerScan scan;
+        scan.source = volume.file();
+        scan.uncompressedSize = volume.range().size;
+        return scan;
+    };
+    index::LayerScan scan = empty();
     std::string whyWalked;
     if (reader != NtfsReader::DirectoryWalk) {
         NtfsTreeSink sink(root, options, scan);
@@ -44,10 +48,7 @@ index::LayerScan scanVolume(const NtfsVolume& volume, const index::ScanOptions& 
         if (reader == NtfsReader::MftScan)
             throw Error({volume.file(), {}, {}, volume.range().offset},
                         "the MFT scan cannot list the volume: " + whyWalked);
-        // What the scan counted goes with it.
-        scan = index::LayerScan();
-        scan.source = volume.file();
-        scan.uncompressedSize = volume.range().size;
+        scan = empty(); // what the scan counted goes with it
     }
     NtfsTreeSink sink(root, options, scan);
     walkDirectories(volume, sink);

@@ -53,6 +53,24 @@ MftLayout::MftLayout(const NtfsVolume& volume)
         --m_recordCount;
 }
 
+void MftLayout::forEachRecordInUse(const std::function<void(uint64_t, std::span<uint8_t>)>& visit,
+                                   const std::function<void(uint64_t)>& piece) const
+{
+    constexpr size_t PieceBytes = 1 << 20;
+    const uint64_t size = m_boot.recordSize;
+    const uint64_t perPiece = std::max<uint64_t>(1, PieceBytes / size);
+    std::vector<uint8_t> bytes(size_t(std::min(perPiece, std::max<uint64_t>(m_recordCount, 1)) * size));
+    for (uint64_t first = 0; first < m_recordCount; first += perPiece) {
+        const uint64_t count = std::min(perPiece, m_recordCount - first);
+        read(m_runs, first * size, std::span(bytes).first(size_t(count * size)));
+        for (uint64_t i = 0; i < count; ++i)
+            if (inUse(first + i))
+                visit(first + i, std::span(bytes).subspan(size_t(i * size), size_t(size)));
+        if (piece)
+            piece(first + count);
+    }
+}
+
 uint64_t MftLayout::recordsInUse() const
 {
     uint64_t used = 0;

@@ -4,6 +4,7 @@
 #include "disk/ntfsrecord.h"
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,8 +40,11 @@ public:
         return record / 8 < m_bitmap.size() && (m_bitmap[size_t(record / 8)] >> (record % 8)) & 1;
     }
 
-    // Fills `out` with the records from `first` on (whole records).
-    void readRecords(uint64_t first, std::span<uint8_t> out) const { read(m_runs, first * m_boot.recordSize, out); }
+    // Calls `visit(number, bytes)` for every record in use, in order, reading the MFT in large pieces (big enough
+    // that system calls and libvhdi's block lookups vanish, small enough to stay in cache while the records are
+    // decoded); `piece(done)` after each piece, with the records passed so far.
+    void forEachRecordInUse(const std::function<void(uint64_t, std::span<uint8_t>)>& visit,
+                            const std::function<void(uint64_t)>& piece = {}) const;
     // Fills `out` with the bytes at `offset` of the stream the runs (sorted, sortRuns) map; a sparse run reads as
     // zeros.
     void read(const std::vector<ntfs::Run>& runs, uint64_t offset, std::span<uint8_t> out) const;

@@ -4,11 +4,9 @@
 #include "common/utf16.h"
 #include "disk/mftlayout.h"
 #include "disk/ntfsrecord.h"
-#include "disk/ntfsvolume.h"
 #include "wcow/casefold.h"
 
 #include <algorithm>
-#include <vector>
 
 namespace layerscope::disk {
 
@@ -18,30 +16,19 @@ namespace {
 
 constexpr uint64_t RootRecord = 5;
 
-struct Name
-{
-    uint64_t folder = 0; // record number
-    uint64_t record = 0; // of the base record
-    std::string text;
-};
+} // namespace
 
-// The names of every record in use, with their folders.
-std::vector<Name> readNames(const MftLayout& layout)
+MftNames::MftNames(const NtfsVolume& volume)
 {
-    std::vector<Name> names;
-    const uint32_t size = layout.recordSize();
-    std::vector<uint8_t> chunk(size_t(std::max<uint32_t>(1, (1u << 20) / size)) * size);
-    for (uint64_t first = 0; first < layout.recordCount(); first += chunk.size() / size) {
-        const uint64_t count = std::min<uint64_t>(chunk.size() / size, layout.recordCount() - first);
-        layout.readRecords(first, std::span(chunk).first(size_t(count * size)));
-        for (uint64_t i = 0; i < count; ++i) {
-            const std::span<uint8_t> record(chunk.data() + i * size, size);
+    try {
+        const MftLayout layout(volume);
+        layout.forEachRecordInUse([this](uint64_t number, std::span<uint8_t> record) {
             try {
-                if (!layout.inUse(first + i) || !applyUpdateSequence(record))
-                    continue;
+                if (!applyUpdateSequence(record))
+                    return;
                 const RecordHeader header = readRecordHeader(record);
                 if (!header.inUse())
-                    continue;
+                    return;
                 AttributeReader reader(record, header);
                 Attribute a;
                 while (reader.next(a)) {
@@ -50,46 +37,41 @@ std::vector<Name> readNames(const MftLayout& layout)
                     const FileName name = readFileName(a);
                     if (name.nameSpace == NameSpaceDos)
                         continue;
-                    Name& out = names.emplace_back();
+                    Name& out = m_names.emplace_back();
                     out.folder = recordNumber(name.parent);
-                    out.record = header.baseRecord ? recordNumber(header.baseRecord) : first + i;
+                    out.record = header.baseRecord ? recordNumber(header.baseRecord) : number;
                     appendUtf8FromUtf16Le(name.name, out.text);
                 }
             } catch (const NtfsFormatError&) {
-                // A damaged record names nothing here; the path through it is not found.
+                // A damaged record names nothing here; a path through it is not found.
             }
-        }
+        });
+    } catch (const NeedsWalk&) {
+        m_names.clear();
     }
-    return names;
+    std::stable_sort(m_names.begin(), m_names.end(), [](const Name& a, const Name& b) { return a.folder < b.folder; });
 }
 
-} // namespace
-
-std::optional<uint64_t> findMftRecord(const NtfsVolume& volume, const std::string& path)
+std::optional<uint64_t> MftNames::find(const std::string& path) const
 {
-    try {
-        const MftLayout layout(volume);
-        const std::vector<Name> names = readNames(layout);
-        uint64_t current = RootRecord;
-        for (size_t start = 0; start <= path.size();) {
-            const size_t slash = std::min(path.find('/', start), path.size());
-            const std::string_view part = std::string_view(path).substr(start, slash - start);
-            start = slash + 1;
-            if (part.empty())
-                continue;
-            const Name* match = nullptr;
-            for (const Name& name : names)
-                if (name.folder == current && name.record != current && wcow::equalsIgnoringCase(name.text, part)
-                    && (!match || name.text == part))
-                    match = &name;
-            if (!match)
-                return std::nullopt;
-            current = match->record;
-        }
-        return current == RootRecord ? std::nullopt : std::optional<uint64_t>(current);
-    } catch (const NeedsWalk&) {
-        return std::nullopt;
+    uint64_t current = RootRecord;
+    for (size_t start = 0; start <= path.size();) {
+        const size_t slash = std::min(path.find('/', start), path.size());
+        const std::string_view part = std::string_view(path).substr(start, slash - start);
+        start = slash + 1;
+        if (part.empty())
+            continue;
+        const auto [begin, end] = std::equal_range(m_names.begin(), m_names.end(), Name {current, 0, {}},
+                                                   [](const Name& a, const Name& b) { return a.folder < b.folder; });
+        const Name* match = nullptr;
+        for (auto it = begin; it != end; ++it)
+            if (it->record != current && wcow::equalsIgnoringCase(it->text, part) && (!match || it->text == part))
+                match = &*it;
+        if (!match)
+            return std::nullopt;
+        current = match->record;
     }
+    return current == RootRecord ? std::nullopt : std::optional<uint64_t>(current);
 }
 
 } // namespace layerscope::disk

@@ -24,9 +24,6 @@ using namespace ntfs;
 constexpr uint64_t RootRecord = 5;
 constexpr uint64_t SecureRecord = 9;
 constexpr uint64_t FirstUserRecord = 24;
-// The MFT is read in pieces this large: big enough that system calls and libvhdi's block lookups vanish, small
-// enough to stay in cache while its records are decoded.
-constexpr size_t ChunkBytes = 1 << 20;
 // $Secure:$SDS holds each distinct descriptor of the volume twice; Windows volumes keep a few MiB. A larger stream
 // is left to the walk rather than read whole into memory.
 constexpr uint64_t MaxSecurityStream = uint64_t(256) << 20;
@@ -111,33 +108,23 @@ private:
 
     void readRecords()
     {
-        const uint64_t size = m_layout.recordSize();
-        const uint64_t records = m_layout.recordCount();
-        const uint64_t perChunk = std::max<uint64_t>(1, ChunkBytes / size);
-        std::vector<uint8_t> chunk(size_t(std::min(perChunk, std::max<uint64_t>(records, 1)) * size));
         // As many facts as records in use (most of them base records with one name), so that the vectors are
         // not left half empty by their last doubling.
         const uint64_t used = m_layout.recordsInUse();
         m_facts.reserve(size_t(used));
         m_names.reserve(size_t(used + used / 16));
-        for (uint64_t first = 0; first < records; first += perChunk) {
-            m_sink.progress().checkCancelled();
-            const uint64_t count = std::min(perChunk, records - first);
-            const std::span<uint8_t> bytes(chunk.data(), size_t(count * size));
-            m_layout.readRecords(first, bytes);
-            for (uint64_t i = 0; i < count; ++i) {
-                const uint64_t number = first + i;
-                if (!m_layout.inUse(number))
-                    continue;
-                const auto record = bytes.subspan(size_t(i * size), size_t(size));
+        m_layout.forEachRecordInUse(
+            [this](uint64_t number, std::span<uint8_t> record) {
                 try {
                     readRecord(number, record);
                 } catch (const NtfsFormatError& e) {
                     throw NeedsWalk {describeRecordError(e, number)};
                 }
-            }
-            m_sink.progress().advance(first + count, records);
-        }
+            },
+            [this](uint64_t done) {
+                m_sink.progress().checkCancelled();
+                m_sink.progress().advance(done, m_layout.recordCount());
+            });
     }
 
     void readRecord(uint64_t number, std::span<uint8_t> record)

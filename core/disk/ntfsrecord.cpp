@@ -164,11 +164,21 @@ bool AttributeReader::next(Attribute& out)
     return true;
 }
 
+namespace {
+
+// The value of an attribute NTFS always keeps resident, at least `minimum` bytes of it.
+std::span<const uint8_t> residentValue(const Attribute& attribute, size_t minimum, const char* what)
+{
+    if (!attribute.resident || attribute.value.size() < minimum)
+        fail(std::string(what) + " is " + std::to_string(attribute.value.size()) + " bytes", attribute.offset);
+    return attribute.value;
+}
+
+} // namespace
+
 StandardInformation readStandardInformation(const Attribute& attribute)
 {
-    const auto v = attribute.value;
-    if (!attribute.resident || v.size() < StandardInformationShort)
-        fail("$STANDARD_INFORMATION is " + std::to_string(v.size()) + " bytes", attribute.offset);
+    const auto v = residentValue(attribute, StandardInformationShort, "$STANDARD_INFORMATION");
     StandardInformation info;
     info.created = le64(v.data());
     info.modified = le64(v.data() + 0x08);
@@ -182,9 +192,7 @@ StandardInformation readStandardInformation(const Attribute& attribute)
 
 FileName readFileName(const Attribute& attribute)
 {
-    const auto v = attribute.value;
-    if (!attribute.resident || v.size() < FileNameHeaderSize)
-        fail("$FILE_NAME is " + std::to_string(v.size()) + " bytes", attribute.offset);
+    const auto v = residentValue(attribute, FileNameHeaderSize, "$FILE_NAME");
     FileName name;
     name.parent = le64(v.data());
     name.nameSpace = v[0x41];

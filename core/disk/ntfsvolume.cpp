@@ -126,7 +126,11 @@ std::unique_ptr<io::ByteSource> NtfsVolume::open(const std::string& path, const 
     if (found != 1) {
         // libfsntfs looks paths up through the folders' indexes, which it misreads on some volumes (mftlookup.h):
         // not found, or an error.
-        if (const auto record = findMftRecord(*this, path)) {
+        std::unique_lock lock(m_mftNamesMutex);
+        if (!m_mftNames)
+            m_mftNames = std::make_unique<MftNames>(*this);
+        lock.unlock();
+        if (const auto record = m_mftNames->find(path)) {
             libfsntfs_error_free(&error);
             return openRecord(*record, stream, path);
         }

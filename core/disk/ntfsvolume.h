@@ -10,9 +10,12 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace layerscope::disk {
+
+class MftNames;
 
 // libfsntfs's error as one line (and freed), for every reader of the volume.
 inline std::string fsntfsMessage(libfsntfs_error_t*& error)
@@ -58,6 +61,9 @@ private:
     VolumeRange m_range;
     ReaderIoHandle m_io;
     libfsntfs_volume_t* m_volume = nullptr;
+    // Read on the first path libfsntfs cannot look up (disk/mftlookup.h), then kept.
+    mutable std::mutex m_mftNamesMutex;
+    mutable std::unique_ptr<MftNames> m_mftNames;
 };
 
 } // namespace layerscope::disk
